@@ -1,0 +1,35 @@
+"""The command line: `python -m directory <command>`; each command lives in `directory/commands/`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command name -> module under directory.commands, each with add_parser(subparsers) and run(args) -> int
+COMMANDS = ("build", "validate", "import", "stats", "search", "export", "plan", "refresh")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m directory", description="Illinois Aftercare Directory")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"directory.commands.{name.replace('-', '_')}_cmd")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("directory.commands."):
+                continue
+            raise
+        module.add_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,423 @@
+"""The catalog store: records in SQLite (WAL, FTS5) and in the project CSV, with all-or-nothing imports.
+
+Every import runs in one transaction and returns an `ImportReport`; a failure leaves the store as it was.
+The store also keeps catalog-side data that is not about patients: import and refresh reports, and
+correction requests filed against a listing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from directory.importers import project_csv
+from directory.schema import (
+    FIELD_NAMES,
+    FLOAT_FIELDS,
+    Problem,
+    Resource,
+    resource_from_row,
+    resource_to_row,
+    validate,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_CSV = DATA_DIR / "catalog.csv"
+DEFAULT_DB = DATA_DIR / "catalog.db"
+SCHEMA_VERSION = 1
+
+_COLUMNS = ", ".join(
+    f'"{n}" REAL' if n in FLOAT_FIELDS else '"id" TEXT PRIMARY KEY' if n == "id" else f'"{n}" TEXT NOT NULL DEFAULT \'\''
+    for n in FIELD_NAMES
+)
+_FTS_FIELDS = ("name", "organization", "description", "city")
+_DDL = f"""
+CREATE TABLE IF NOT EXISTS resources ({_COLUMNS});
+CREATE INDEX IF NOT EXISTS resources_source ON resources(source);
+CREATE INDEX IF NOT EXISTS resources_category ON resources(category);
+CREATE VIRTUAL TABLE IF NOT EXISTS resources_fts USING fts5(
+    {", ".join(_FTS_FIELDS)}, content='resources', content_rowid='rowid',
+    tokenize="unicode61 remove_diacritics 2");
+CREATE TRIGGER IF NOT EXISTS resources_ai AFTER INSERT ON resources BEGIN
+  INSERT INTO resources_fts(rowid, {", ".join(_FTS_FIELDS)})
+  VALUES (new.rowid, {", ".join("new." + f for f in _FTS_FIELDS)});
+END;
+CREATE TRIGGER IF NOT EXISTS resources_ad AFTER DELETE ON resources BEGIN
+  INSERT INTO resources_fts(resources_fts, rowid, {", ".join(_FTS_FIELDS)})
+  VALUES ('delete', old.rowid, {", ".join("old." + f for f in _FTS_FIELDS)});
+END;
+CREATE TRIGGER IF NOT EXISTS resources_au AFTER UPDATE ON resources BEGIN
+  INSERT INTO resources_fts(resources_fts, rowid, {", ".join(_FTS_FIELDS)})
+  VALUES ('delete', old.rowid, {", ".join("old." + f for f in _FTS_FIELDS)});
+  INSERT INTO resources_fts(rowid, {", ".join(_FTS_FIELDS)})
+  VALUES (new.rowid, {", ".join("new." + f for f in _FTS_FIELDS)});
+END;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, source TEXT NOT NULL,
+    created_at TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS correction_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, resource_id TEXT NOT NULL, created_at TEXT NOT NULL,
+    problem TEXT NOT NULL, contact TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'open',
+    resolved_at TEXT NOT NULL DEFAULT '');
+"""
+
+
+class CatalogError(Exception):
+    """A problem with the catalog file itself, worded for the person who runs the command."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do: ids added, updated, unchanged, and the rows it rejected."""
+
+    source: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    changes: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    applied: bool = False
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        if self.deactivated:
+            parts.append(f"{len(self.deactivated)} marked inactive")
+        parts.append(f"{len(self.rejected)} rejected")
+        state = "applied" if self.applied else "not applied"
+        text = f"{self.source}: {', '.join(parts)} ({state})"
+        return f"{text}. {self.message}" if self.message else text
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["rejected"] = [str(p) for p in self.rejected]
+        data["warnings"] = [str(p) for p in self.warnings]
+        return data
+
+
+def _row_values(record: Resource) -> list:
+    row = resource_to_row(record)
+    return [getattr(record, n) if n in FLOAT_FIELDS else row[n] for n in FIELD_NAMES]
+
+
+def _record_from_sql(values: sqlite3.Row | tuple) -> Resource:
+    row = {n: ("" if v is None else (repr(v) if isinstance(v, float) else v)) for n, v in zip(FIELD_NAMES, values)}
+    record, errors = resource_from_row(row)
+    if errors:
+        raise CatalogError(f"record {row.get('id')!r} in the database is damaged: {errors}")
+    return record
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Catalog:
+    """An SQLite catalog file. Readers never block: the database runs in WAL mode."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            if not self.path.exists():
+                raise CatalogError(f"the catalog {self.path} does not exist; build it with `python -m directory build`")
+            uri = f"file:{self.path}?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.executescript(_DDL)
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+            except sqlite3.DatabaseError as exc:
+                self.conn.close()
+                raise CatalogError(f"{self.path} is not a catalog database ({exc})") from exc
+        self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # reading
+    def records(self) -> list[Resource]:
+        cols = ", ".join(f'"{n}"' for n in FIELD_NAMES)
+        return [_record_from_sql(r) for r in self.conn.execute(f"SELECT {cols} FROM resources ORDER BY id")]
+
+    def get(self, resource_id: str) -> Resource | None:
+        found = self.get_many([resource_id])
+        return found[0] if found else None
+
+    def get_many(self, ids: Iterable[str]) -> list[Resource]:
+        """Records for the given ids, in the order given; unknown ids are skipped."""
+        ids = list(ids)
+        if not ids:
+            return []
+        cols = ", ".join(f'"{n}"' for n in FIELD_NAMES)
+        by_id: dict[str, Resource] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {cols} FROM resources WHERE id IN ({marks})", chunk):
+                record = _record_from_sql(row)
+                by_id[record.id] = record
+        return [by_id[i] for i in ids if i in by_id]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
+
+    def text_search(self, match: str, limit: int | None = None) -> list[str]:
+        """Ids whose name, organization, description or city match an FTS5 expression, best first."""
+        sql = (
+            "SELECT r.id FROM resources_fts f JOIN resources r ON r.rowid = f.rowid "
+            "WHERE resources_fts MATCH ? ORDER BY bm25(resources_fts)"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        try:
+            return [r[0] for r in self.conn.execute(sql, (match,))]
+        except sqlite3.OperationalError:
+            return []
+
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # writing
+    def import_records(
+        self,
+        records: Iterable[Resource],
+        *,
+        source: str,
+        rejected: Iterable[Problem] = (),
+        warnings: Iterable[Problem] = (),
+        allow_rejected: bool = False,
+        dry_run: bool = False,
+        deactivate_missing: str | None = None,
+        as_of: str | None = None,
+        save_report: bool = True,
+    ) -> ImportReport:
+        """Add or update records in one transaction and report what changed.
+
+        With rejected rows and `allow_rejected` false, nothing is written. `deactivate_missing`
+        names a `source` whose records not in this import become inactive (never deleted).
+        """
+        report = ImportReport(source=source, rejected=list(rejected), warnings=list(warnings))
+        records = list(records)
+        seen: set[str] = set()
+        invalid: set[int] = set()
+        for index, record in enumerate(records):
+            problems = validate(record, index + 1, source)
+            if record.id in seen:
+                problems.append(Problem(index + 1, "id", f"'{record.id}' appears twice in this import", source))
+            seen.add(record.id)
+            if problems:
+                invalid.add(index)
+                report.rejected.extend(problems)
+        if report.rejected and not allow_rejected:
+            report.message = "Nothing was changed: fix the rows listed and import again."
+            return report
+        records = [r for i, r in enumerate(records) if i not in invalid]
+        if self.readonly:
+            raise CatalogError("this catalog is open read-only")
+        conn = self.conn
+        cols = ", ".join(f'"{n}"' for n in FIELD_NAMES)
+        marks = ", ".join("?" * len(FIELD_NAMES))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            existing = self._existing(conn, [r.id for r in records])
+            for record in records:
+                old = existing.get(record.id)
+                if old is None:
+                    report.added.append(record.id)
+                    conn.execute(f"INSERT INTO resources ({cols}) VALUES ({marks})", _row_values(record))
+                elif old == record:
+                    report.unchanged.append(record.id)
+                else:
+                    report.updated.append(record.id)
+                    report.changes[record.id] = _diff(old, record)
+                    conn.execute(f"INSERT OR REPLACE INTO resources ({cols}) VALUES ({marks})", _row_values(record))
+            if deactivate_missing is not None:
+                stamp = as_of or date.today().isoformat()
+                present = {r.id for r in records}
+                for (rid,) in conn.execute(
+                    "SELECT id FROM resources WHERE source = ? AND status != 'inactive'", (deactivate_missing,)
+                ).fetchall():
+                    if rid not in present:
+                        report.deactivated.append(rid)
+                        conn.execute(
+                            "UPDATE resources SET status = 'inactive', notes = trim(notes || ' ' || ?) WHERE id = ?",
+                            (f"Gone from the source feed on {stamp}.", rid),
+                        )
+            if dry_run:
+                conn.execute("ROLLBACK")
+                report.message = "Dry run: nothing was changed."
+                return report
+            report.applied = True
+            if save_report and (report.added or report.updated or report.deactivated or report.rejected):
+                self._save_report(conn, "import", report)
+            conn.execute("COMMIT")
+        except BaseException:
+            report.applied = False
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return report
+
+    @staticmethod
+    def _existing(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Resource]:
+        cols = ", ".join(f'"{n}"' for n in FIELD_NAMES)
+        found: dict[str, Resource] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"SELECT {cols} FROM resources WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in conn.execute(sql, chunk):
+                record = _record_from_sql(row)
+                found[record.id] = record
+        return found
+
+    def _save_report(self, conn: sqlite3.Connection, kind: str, report: ImportReport) -> None:
+        conn.execute(
+            "INSERT INTO reports(kind, source, created_at, summary, body) VALUES (?, ?, ?, ?, ?)",
+            (kind, report.source, _now(), report.summary(), json.dumps(report.to_dict())),
+        )
+
+    def save_report(self, kind: str, source: str, summary: str, body: dict) -> None:
+        """Keep a report (an import or a refresh) so the Catalog page can show it later."""
+        self.conn.execute(
+            "INSERT INTO reports(kind, source, created_at, summary, body) VALUES (?, ?, ?, ?, ?)",
+            (kind, source, _now(), summary, json.dumps(body)),
+        )
+
+    def reports(self, kind: str | None = None, limit: int = 20) -> list[dict]:
+        sql = "SELECT id, kind, source, created_at, summary, body FROM reports"
+        args: tuple = ()
+        if kind:
+            sql += " WHERE kind = ?"
+            args = (kind,)
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self.conn.execute(sql, (*args, limit)).fetchall()
+        keys = ("id", "kind", "source", "created_at", "summary", "body")
+        return [dict(zip(keys, r)) | {"body": json.loads(r[5])} for r in rows]
+
+    # correction requests: catalog data about a listing, never about a patient
+    def add_correction(self, resource_id: str, problem: str, contact: str = "") -> int:
+        problem, contact = problem.strip()[:2000], contact.strip()[:200]
+        if not problem:
+            raise ValueError("say what is wrong with the listing")
+        cur = self.conn.execute(
+            "INSERT INTO correction_requests(resource_id, created_at, problem, contact) VALUES (?, ?, ?, ?)",
+            (resource_id, _now(), problem, contact),
+        )
+        return int(cur.lastrowid)
+
+    def corrections(self, status: str | None = "open") -> list[dict]:
+        sql = "SELECT id, resource_id, created_at, problem, contact, status, resolved_at FROM correction_requests"
+        args: tuple = ()
+        if status:
+            sql += " WHERE status = ?"
+            args = (status,)
+        keys = ("id", "resource_id", "created_at", "problem", "contact", "status", "resolved_at")
+        return [dict(zip(keys, r)) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def close_correction(self, request_id: int, status: str) -> None:
+        if status not in ("resolved", "dismissed"):
+            raise ValueError("status must be resolved or dismissed")
+        self.conn.execute(
+            "UPDATE correction_requests SET status = ?, resolved_at = ? WHERE id = ?", (status, _now(), request_id)
+        )
+
+    # statistics
+    def stats(self, today: date | None = None) -> dict:
+        """Counts by category, subcategory, source, county, status, verification, precision and age."""
+        today = today or date.today()
+        records = self.records()
+        out: dict = {"total": len(records)}
+        for name in ("category", "subcategory", "source", "county", "status", "verification", "geocode_precision"):
+            out[name] = dict(sorted(Counter(getattr(r, name) or "(blank)" for r in records).items()))
+        ages: Counter = Counter()
+        for r in records:
+            try:
+                years = (today - date.fromisoformat(r.as_of)).days / 365.25
+            except ValueError:
+                ages["unknown"] += 1
+                continue
+            bucket = "under 1 year" if years < 1 else "1-2 years" if years < 2 else "2-5 years" if years < 5 else "5+ years"
+            ages[bucket] += 1
+        out["as_of_age"] = dict(ages)
+        out["with_coordinates"] = sum(r.has_location for r in records)
+        out["active_without_coordinates"] = sorted(
+            r.id for r in records if r.status == "active" and r.coverage == "local" and not r.has_location and (r.address or r.zip or r.city)
+        )
+        return out
+
+
+def _diff(old: Resource, new: Resource) -> dict[str, tuple[str, str]]:
+    a, b = resource_to_row(old), resource_to_row(new)
+    return {k: (a[k], b[k]) for k in FIELD_NAMES if a[k] != b[k]}
+
+
+def load_csv_into(catalog: Catalog, csv_path: str | Path, **kwargs) -> ImportReport:
+    """Import a project CSV file; every row is checked before anything is written."""
+    result = project_csv.parse(csv_path)
+    return catalog.import_records(
+        result.records, source=Path(csv_path).name, rejected=result.errors, warnings=result.warnings, **kwargs
+    )
+
+
+def csv_to_sqlite(csv_path: str | Path, db_path: str | Path) -> ImportReport:
+    """Build a fresh SQLite catalog from a project CSV (the file must be valid throughout)."""
+    db_path = Path(db_path)
+    tmp = db_path.with_suffix(f".tmp{int(time.time() * 1000)}")
+    try:
+        with Catalog(tmp) as catalog:
+            report = load_csv_into(catalog, csv_path, save_report=False)
+            if not report.ok:
+                raise CatalogError("; ".join(str(p) for p in report.rejected[:20]))
+            catalog.set_meta("built_from", Path(csv_path).name)
+            catalog.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            catalog.conn.execute("PRAGMA journal_mode=DELETE")
+        tmp.replace(db_path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+    return report
+
+
+def sqlite_to_csv(db_path: str | Path, csv_path: str | Path | None = None) -> str:
+    with Catalog(db_path, readonly=True) as catalog:
+        return project_csv.write(catalog.records(), csv_path)
+
+
+def open_default(path: str | Path | None = None) -> Catalog:
+    """The catalog the app and command line use: AFTERCARE_CATALOG, else data/catalog.db."""
+    import os
+
+    return Catalog(path or os.environ.get("AFTERCARE_CATALOG") or DEFAULT_DB)

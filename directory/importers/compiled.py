@@ -1,0 +1,199 @@
+"""Rows compiled by hand from cited public pages: statewide and online resources, recovery homes, meetings.
+
+The columns are an early draft of the project schema. Free text is mapped onto the vocabularies
+(payment, populations, languages), schedules like "Mon 19:00-20:00" become weekly slots, and a row
+whose notes doubt it is open is imported as unconfirmed, or inactive when the notes say not to refer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from directory import geo, schedule
+from directory.importers.project_csv import decode_text
+from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, split_list, validate
+
+SOURCE_KEYS = {
+    "statewide_and_online.csv": "il-statewide",
+    "recovery_housing_il.csv": "il-housing",
+    "meetings_il.csv": "il-meetings",
+}
+REQUIRED = {"id", "name", "category", "source_urls", "notes", "city", "state", "zip", "hours"}
+
+_INACTIVE = re.compile(r"do not refer|not yet open|permanently closed|closed permanently", re.I)
+_UNCONFIRMED = re.compile(
+    r"confirm|verify|status unknown|uncertain|conflict|before referral|planned to open|may have (ended|changed)"
+    r"|likely moved",
+    re.I,
+)
+_POPULATIONS = {
+    "women": "women", "men": "men", "lgbtq": "lgbtq", "youth": "youth", "young adults": "young_adults",
+    "seniors": "seniors", "veterans": "veterans", "families": "families", "reentry": "justice_involved",
+    "justice involved": "justice_involved", "pregnant": "pregnant_postpartum", "deaf": "deaf_hoh",
+}
+_LANGUAGES = {"english": "en", "spanish": "es", "polish": "pl", "korean": "ko", "chinese": "zh", "arabic": "ar"}
+
+
+def map_populations(text: str) -> tuple[str, ...]:
+    out = []
+    for part in split_list(text):
+        value = _POPULATIONS.get(part.lower().strip())
+        if value and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def map_languages(text: str) -> tuple[str, ...]:
+    out = []
+    for part in split_list(text):
+        word = part.lower().split("(")[0].strip()
+        code = _LANGUAGES.get(word, word if re.fullmatch(r"[a-z]{2}", word) else "")
+        if code and code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def map_payment(text: str) -> tuple[tuple[str, ...], str]:
+    """Payment words onto the vocabulary, plus the original text as cost when it says more than that."""
+    text = clean_text(text)
+    low = text.lower()
+    found: list[str] = []
+    rules = (
+        ("free", "free"), ("medicaid", "medicaid"), ("medicare", "medicare"), ("sliding", "sliding_fee"),
+        ("insurance", "private_insurance"), ("va benefits", "military"), ("tricare", "military"),
+        ("$", "self_pay"), ("rent", "self_pay"), ("fee", "self_pay"),
+    )
+    for needle, value in rules:
+        if needle in low and value not in found:
+            found.append(value)
+    cost = "" if low in ("", "free") else text
+    return tuple(found), cost
+
+
+def status_from_notes(notes: str) -> tuple[str, str]:
+    """(status, verification) from the compiler's notes: doubt means unconfirmed, 'do not refer' inactive."""
+    if _INACTIVE.search(notes):
+        return "inactive", "unconfirmed"
+    if _UNCONFIRMED.search(notes):
+        return "active", "unconfirmed"
+    return "active", "confirmed"
+
+
+def normalise_date(text: str, fallback: str) -> str:
+    """'2020-06' → '2020-06-01', '2019' → '2019-01-01'; empty → the ingest date."""
+    text = clean_text(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return text + "-01"
+    if re.fullmatch(r"\d{4}", text):
+        return text + "-01-01"
+    return fallback
+
+
+def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
+    """Read the compiled CSVs in a folder (or one of them) into records."""
+    path = Path(source)
+    files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in SOURCE_KEYS)
+    ingested = ingested or date.today().isoformat()
+    result = ImportResult()
+    for file in files:
+        text, errors, warnings = decode_text(file.read_bytes(), file.name)
+        result.errors.extend(errors)
+        result.warnings.extend(warnings)
+        if text is None:
+            continue
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = REQUIRED - set(reader.fieldnames or ())
+        if missing:
+            result.errors.append(
+                Problem(1, ", ".join(sorted(missing)), "missing columns of the compiled-resources layout", file.name)
+            )
+            continue
+        source_key = SOURCE_KEYS.get(file.name, "compiled-" + file.stem.replace("_", "-"))
+        for row in reader:
+            line = reader.line_num
+            if not any((v or "").strip() for v in row.values()):
+                continue
+            result.rows_read += 1
+            record, problems = _to_resource(row, source_key, ingested, file.name, line)
+            if record is None or problems:
+                result.errors.extend(problems)
+            else:
+                result.records.append(record)
+    return result
+
+
+def _to_resource(
+    row: dict[str, str], source_key: str, ingested: str, file: str, line: int
+) -> tuple[Resource | None, list[Problem]]:
+    get = lambda name: clean_text(row.get(name))  # noqa: E731
+    urls = [u.strip() for u in re.split(r"\s*;\s*", get("source_urls")) if u.strip().startswith("http")]
+    if not urls:
+        return None, [Problem(line, "source_urls", "no source web address; a record without provenance is left out", file)]
+    notes = get("notes")
+    status, verification = status_from_notes(notes)
+    category = get("category")
+    state = get("state")
+    address = get("address")
+    slots: tuple = ()
+    hours = get("hours")
+    if category == "support_group" and hours:
+        slots, leftover = schedule.parse_hours_text(hours)
+        if not leftover:
+            hours = ""
+    payment, cost = map_payment(get("payment"))
+    if source_key == "il-statewide":
+        coverage = "national" if state not in ("IL", "") else "local" if address else "statewide" if state else "national"
+    else:
+        coverage = "local"
+    lat = lon = None
+    precision = "none"
+    if state in ("IL", "") and (get("zip") or get("city")):
+        place = geo.locate_offline(zip=get("zip"), city=get("city"), state="IL")
+        if place is not None:
+            lat, lon, precision = round(place.latitude, 6), round(place.longitude, 6), place.precision
+    mat = get("mat_friendly").lower()
+    extra_sources = urls[1:]
+    if extra_sources:
+        notes = (notes + " " if notes else "") + "Other sources: " + " ; ".join(extra_sources)
+    record = Resource(
+        id=make_id(source_key, get("id")),
+        name=get("name"),
+        category=category,
+        subcategory=get("subcategory"),
+        organization=get("organization"),
+        description=get("description"),
+        address=address,
+        city=get("city"),
+        state=state,
+        zip=get("zip"),
+        county=get("county"),
+        latitude=lat,
+        longitude=lon,
+        geocode_precision=precision,
+        coverage=coverage,
+        phones=tuple(split_list(get("phone"))),
+        website=get("website"),
+        email=get("email"),
+        format=get("format"),
+        schedule=slots,
+        hours=hours,
+        fellowship=get("fellowship"),
+        populations=map_populations(get("populations")),
+        languages=map_languages(get("languages")),
+        payment=payment,
+        cost=cost,
+        mat_friendly=mat if mat in ("yes", "no") else "unknown",
+        source=source_key,
+        source_url=urls[0],
+        as_of=normalise_date(get("source_seen_date"), ingested),
+        status=status,
+        verification=verification,
+        notes=notes,
+    )
+    return record, validate(record, line, file)
