@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from directory.importers import project_csv
@@ -33,7 +33,11 @@ DEFAULT_DB = DATA_DIR / "catalog.db"
 SCHEMA_VERSION = 1
 
 _COLUMNS = ", ".join(
-    f'"{n}" REAL' if n in FLOAT_FIELDS else '"id" TEXT PRIMARY KEY' if n == "id" else f'"{n}" TEXT NOT NULL DEFAULT \'\''
+    f'"{n}" REAL'
+    if n in FLOAT_FIELDS
+    else '"id" TEXT PRIMARY KEY'
+    if n == "id"
+    else f"\"{n}\" TEXT NOT NULL DEFAULT ''"
     for n in FIELD_NAMES
 )
 _FTS_FIELDS = ("name", "organization", "description", "city")
@@ -118,7 +122,10 @@ def _row_values(record: Resource) -> list:
 
 
 def _record_from_sql(values: sqlite3.Row | tuple) -> Resource:
-    row = {n: ("" if v is None else (repr(v) if isinstance(v, float) else v)) for n, v in zip(FIELD_NAMES, values)}
+    row = {
+        n: ("" if v is None else (repr(v) if isinstance(v, float) else v))
+        for n, v in zip(FIELD_NAMES, values)
+    }
     record, errors = resource_from_row(row)
     if errors:
         raise CatalogError(f"record {row.get('id')!r} in the database is damaged: {errors}")
@@ -126,7 +133,7 @@ def _record_from_sql(values: sqlite3.Row | tuple) -> Resource:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class Catalog:
@@ -137,7 +144,9 @@ class Catalog:
         self.readonly = readonly
         if readonly:
             if not self.path.exists():
-                raise CatalogError(f"the catalog {self.path} does not exist; build it with `python -m directory build`")
+                raise CatalogError(
+                    f"the catalog {self.path} does not exist; build it with `python -m directory build`"
+                )
             uri = f"file:{self.path}?mode=ro"
             self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         else:
@@ -147,7 +156,8 @@ class Catalog:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.executescript(_DDL)
                 self.conn.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
                 )
             except sqlite3.DatabaseError as exc:
                 self.conn.close()
@@ -236,7 +246,9 @@ class Catalog:
         for index, record in enumerate(records):
             problems = validate(record, index + 1, source)
             if record.id in seen:
-                problems.append(Problem(index + 1, "id", f"'{record.id}' appears twice in this import", source))
+                problems.append(
+                    Problem(index + 1, "id", f"'{record.id}' appears twice in this import", source)
+                )
             seen.add(record.id)
             if problems:
                 invalid.add(index)
@@ -263,12 +275,15 @@ class Catalog:
                 else:
                     report.updated.append(record.id)
                     report.changes[record.id] = _diff(old, record)
-                    conn.execute(f"INSERT OR REPLACE INTO resources ({cols}) VALUES ({marks})", _row_values(record))
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO resources ({cols}) VALUES ({marks})", _row_values(record)
+                    )
             if deactivate_missing is not None:
                 stamp = as_of or date.today().isoformat()
                 present = {r.id for r in records}
                 for (rid,) in conn.execute(
-                    "SELECT id FROM resources WHERE source = ? AND status != 'inactive'", (deactivate_missing,)
+                    "SELECT id FROM resources WHERE source = ? AND status != 'inactive'",
+                    (deactivate_missing,),
                 ).fetchall():
                     if rid not in present:
                         report.deactivated.append(rid)
@@ -351,7 +366,8 @@ class Catalog:
         if status not in ("resolved", "dismissed"):
             raise ValueError("status must be resolved or dismissed")
         self.conn.execute(
-            "UPDATE correction_requests SET status = ?, resolved_at = ? WHERE id = ?", (status, _now(), request_id)
+            "UPDATE correction_requests SET status = ?, resolved_at = ? WHERE id = ?",
+            (status, _now(), request_id),
         )
 
     # statistics
@@ -360,7 +376,15 @@ class Catalog:
         today = today or date.today()
         records = self.records()
         out: dict = {"total": len(records)}
-        for name in ("category", "subcategory", "source", "county", "status", "verification", "geocode_precision"):
+        for name in (
+            "category",
+            "subcategory",
+            "source",
+            "county",
+            "status",
+            "verification",
+            "geocode_precision",
+        ):
             out[name] = dict(sorted(Counter(getattr(r, name) or "(blank)" for r in records).items()))
         ages: Counter = Counter()
         for r in records:
@@ -369,12 +393,25 @@ class Catalog:
             except ValueError:
                 ages["unknown"] += 1
                 continue
-            bucket = "under 1 year" if years < 1 else "1-2 years" if years < 2 else "2-5 years" if years < 5 else "5+ years"
+            bucket = (
+                "under 1 year"
+                if years < 1
+                else "1-2 years"
+                if years < 2
+                else "2-5 years"
+                if years < 5
+                else "5+ years"
+            )
             ages[bucket] += 1
         out["as_of_age"] = dict(ages)
         out["with_coordinates"] = sum(r.has_location for r in records)
         out["active_without_coordinates"] = sorted(
-            r.id for r in records if r.status == "active" and r.coverage == "local" and not r.has_location and (r.address or r.zip or r.city)
+            r.id
+            for r in records
+            if r.status == "active"
+            and r.coverage == "local"
+            and not r.has_location
+            and (r.address or r.zip or r.city)
         )
         return out
 

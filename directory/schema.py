@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any
 
 
-class Vocabulary(str, Enum):
+class Vocabulary(str, Enum):  # noqa: UP042 (members carry a label)
     """An enumeration whose members carry a human label."""
 
     def __new__(cls, value: str, label: str):
@@ -149,7 +149,9 @@ class Slot:
         return f"{text}-{self.end}" if self.end else text
 
 
-_SLOT_RE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):([0-5]\d)(?:-([01]\d|2[0-3]):([0-5]\d))?$")
+_SLOT_RE = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):([0-5]\d)(?:-([01]\d|2[0-3]):([0-5]\d))?$"
+)
 
 
 def parse_slot(text: str) -> Slot:
@@ -236,9 +238,7 @@ class Resource:
 
 FIELDS = dataclasses.fields(Resource)
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
-LIST_FIELDS = frozenset(
-    f.name for f in FIELDS if f.name != "schedule" and str(f.type).startswith("tuple")
-)
+LIST_FIELDS = frozenset(f.name for f in FIELDS if f.name != "schedule" and str(f.type).startswith("tuple"))
 FLOAT_FIELDS = frozenset({"latitude", "longitude"})
 REQUIRED_FIELDS = ("id", "name", "category", "source", "source_url", "as_of")
 
@@ -383,12 +383,17 @@ def validate(record: Resource, row: int | None = None, file: str = "") -> list[P
                 "check that latitude and longitude are not swapped",
             )
         if record.geocode_precision == "none":
-            bad("geocode_precision", "coordinates are given, so say how precise they are (address, zip or city)")
+            bad(
+                "geocode_precision",
+                "coordinates are given, so say how precise they are (address, zip or city)",
+            )
     elif record.geocode_precision not in ("none", ""):
         bad("geocode_precision", "no coordinates are given, so the precision must be none")
     for slot in record.schedule:
-        if not (0 <= slot.weekday <= 6) or not _TIME_RE.match(slot.start) or (
-            slot.end and not _TIME_RE.match(slot.end)
+        if (
+            not (0 <= slot.weekday <= 6)
+            or not _TIME_RE.match(slot.start)
+            or (slot.end and not _TIME_RE.match(slot.end))
         ):
             bad("schedule", f"'{slot}' is not a weekly time like 'Tue 19:00-20:30'")
     for name in ("website", "source_url", "conference_url"):

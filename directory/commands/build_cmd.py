@@ -15,7 +15,9 @@ INGESTED = "2026-11-27"
 
 def add_parser(sub) -> None:
     p = sub.add_parser("build", help="build data/catalog.csv and data/catalog.db from the source files")
-    p.add_argument("--shared", default="../shared/data", help="folder of the source data (default ../shared/data)")
+    p.add_argument(
+        "--shared", default="../shared/data", help="folder of the source data (default ../shared/data)"
+    )
     p.add_argument("--out", default="data", help="output folder (default data)")
     p.add_argument("--ingested", default=INGESTED, help="as-of date for rows that give none (YYYY-MM-DD)")
     p.set_defaults(run=run)
@@ -56,7 +58,9 @@ def build(shared: Path, out: Path, ingested: str = INGESTED) -> dict:
     tmp_db.replace(out / "catalog.db")
     for suffix in ("-wal", "-shm"):
         Path(str(out / "catalog.db") + suffix).unlink(missing_ok=True)
-    (out / "build_report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "build_report.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return report
 
 
@@ -67,7 +71,9 @@ def run(args) -> int:
         return 2
     report = build(shared, out, args.ingested)
     for part in report["sources"]:
-        print(f"{part['source']}: {part['rows_read']} rows read, {part['records']} records, "
-              f"{len(part['rejected'])} problems")
+        print(
+            f"{part['source']}: {part['rows_read']} rows read, {part['records']} records, "
+            f"{len(part['rejected'])} problems"
+        )
     print(f"{report['stats']['total']} records written to {out / 'catalog.csv'} and {out / 'catalog.db'}")
     return 0

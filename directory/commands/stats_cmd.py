@@ -27,7 +27,15 @@ def run(args) -> int:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
         return 0
     print(f"Total records: {stats['total']}")
-    for group in ("category", "subcategory", "source", "status", "verification", "geocode_precision", "as_of_age"):
+    for group in (
+        "category",
+        "subcategory",
+        "source",
+        "status",
+        "verification",
+        "geocode_precision",
+        "as_of_age",
+    ):
         print(f"\n{group}:")
         for key, count in stats[group].items():
             print(f"  {key:<40} {count:>6}")

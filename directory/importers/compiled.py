@@ -31,11 +31,27 @@ _UNCONFIRMED = re.compile(
     re.I,
 )
 _POPULATIONS = {
-    "women": "women", "men": "men", "lgbtq": "lgbtq", "youth": "youth", "young adults": "young_adults",
-    "seniors": "seniors", "veterans": "veterans", "families": "families", "reentry": "justice_involved",
-    "justice involved": "justice_involved", "pregnant": "pregnant_postpartum", "deaf": "deaf_hoh",
+    "women": "women",
+    "men": "men",
+    "lgbtq": "lgbtq",
+    "youth": "youth",
+    "young adults": "young_adults",
+    "seniors": "seniors",
+    "veterans": "veterans",
+    "families": "families",
+    "reentry": "justice_involved",
+    "justice involved": "justice_involved",
+    "pregnant": "pregnant_postpartum",
+    "deaf": "deaf_hoh",
 }
-_LANGUAGES = {"english": "en", "spanish": "es", "polish": "pl", "korean": "ko", "chinese": "zh", "arabic": "ar"}
+_LANGUAGES = {
+    "english": "en",
+    "spanish": "es",
+    "polish": "pl",
+    "korean": "ko",
+    "chinese": "zh",
+    "arabic": "ar",
+}
 
 
 def map_populations(text: str) -> tuple[str, ...]:
@@ -63,9 +79,16 @@ def map_payment(text: str) -> tuple[tuple[str, ...], str]:
     low = text.lower()
     found: list[str] = []
     rules = (
-        ("free", "free"), ("medicaid", "medicaid"), ("medicare", "medicare"), ("sliding", "sliding_fee"),
-        ("insurance", "private_insurance"), ("va benefits", "military"), ("tricare", "military"),
-        ("$", "self_pay"), ("rent", "self_pay"), ("fee", "self_pay"),
+        ("free", "free"),
+        ("medicaid", "medicaid"),
+        ("medicare", "medicare"),
+        ("sliding", "sliding_fee"),
+        ("insurance", "private_insurance"),
+        ("va benefits", "military"),
+        ("tricare", "military"),
+        ("$", "self_pay"),
+        ("rent", "self_pay"),
+        ("fee", "self_pay"),
     )
     for needle, value in rules:
         if needle in low and value not in found:
@@ -111,7 +134,12 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
         missing = REQUIRED - set(reader.fieldnames or ())
         if missing:
             result.errors.append(
-                Problem(1, ", ".join(sorted(missing)), "missing columns of the compiled-resources layout", file.name)
+                Problem(
+                    1,
+                    ", ".join(sorted(missing)),
+                    "missing columns of the compiled-resources layout",
+                    file.name,
+                )
             )
             continue
         source_key = SOURCE_KEYS.get(file.name, "compiled-" + file.stem.replace("_", "-"))
@@ -134,7 +162,11 @@ def _to_resource(
     get = lambda name: clean_text(row.get(name))  # noqa: E731
     urls = [u.strip() for u in re.split(r"\s*;\s*", get("source_urls")) if u.strip().startswith("http")]
     if not urls:
-        return None, [Problem(line, "source_urls", "no source web address; a record without provenance is left out", file)]
+        return None, [
+            Problem(
+                line, "source_urls", "no source web address; a record without provenance is left out", file
+            )
+        ]
     notes = get("notes")
     status, verification = status_from_notes(notes)
     category = get("category")
@@ -148,7 +180,15 @@ def _to_resource(
             hours = ""
     payment, cost = map_payment(get("payment"))
     if source_key == "il-statewide":
-        coverage = "national" if state not in ("IL", "") else "local" if address else "statewide" if state else "national"
+        coverage = (
+            "national"
+            if state not in ("IL", "")
+            else "local"
+            if address
+            else "statewide"
+            if state
+            else "national"
+        )
     else:
         coverage = "local"
     lat = lon = None

@@ -16,7 +16,19 @@ from directory.importers.project_csv import decode_text
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, slug, validate
 
 SOURCE = "il-crisis-lines"
-REQUIRED = {"id", "name", "phone", "text", "web", "hours", "scope", "audience", "category", "source_urls", "verify_note"}
+REQUIRED = {
+    "id",
+    "name",
+    "phone",
+    "text",
+    "web",
+    "hours",
+    "scope",
+    "audience",
+    "category",
+    "source_urls",
+    "verify_note",
+}
 _DISAGREE = re.compile(r"sources disagree", re.I)
 _MAY_HAVE_ENDED = re.compile(r"confirm it still operates|may (no longer|have ended)", re.I)
 
@@ -35,22 +47,34 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = REQUIRED - set(reader.fieldnames or ())
     if missing:
-        result.errors.append(Problem(1, ", ".join(sorted(missing)), "missing columns of the crisis-lines layout", path.name))
+        result.errors.append(
+            Problem(1, ", ".join(sorted(missing)), "missing columns of the crisis-lines layout", path.name)
+        )
         return result
     for row in reader:
         line = reader.line_num
         result.rows_read += 1
-        get = lambda name: clean_text(row.get(name))  # noqa: E731
+        get = lambda name, row=row: clean_text(row.get(name))  # noqa: E731
         note = get("verify_note")
         if _DISAGREE.search(note):
             result.errors.append(
-                Problem(line, "phone", "the sources disagree on this number; left out until it is confirmed", path.name)
+                Problem(
+                    line,
+                    "phone",
+                    "the sources disagree on this number; left out until it is confirmed",
+                    path.name,
+                )
             )
             continue
         urls = [u.strip() for u in get("source_urls").split(" ; ") if u.strip().startswith("http")]
         if not urls:
             result.errors.append(
-                Problem(line, "source_urls", "no source web address; a record without provenance is left out", path.name)
+                Problem(
+                    line,
+                    "source_urls",
+                    "no source web address; a record without provenance is left out",
+                    path.name,
+                )
             )
             continue
         scope = get("scope")

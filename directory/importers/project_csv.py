@@ -29,13 +29,25 @@ FORMULA_PREFIXES = ("=",)
 def decode_text(data: bytes, file: str) -> tuple[str | None, list[Problem], list[Problem]]:
     """Bytes of a text file → (text, errors, warnings): UTF-8 with or without BOM, else Windows-1252."""
     if not data.strip():
-        return None, [Problem(None, "", "the file is empty; export the sheet again with its header row", file)], []
+        return (
+            None,
+            [Problem(None, "", "the file is empty; export the sheet again with its header row", file)],
+            [],
+        )
     if len(data) > MAX_BYTES:
         mb = len(data) / 1024 / 1024
         limit = MAX_BYTES // 1024 // 1024
-        return None, [Problem(None, "", f"the file is {mb:.0f} MB; the limit is {limit} MB: split it", file)], []
+        return (
+            None,
+            [Problem(None, "", f"the file is {mb:.0f} MB; the limit is {limit} MB: split it", file)],
+            [],
+        )
     if b"\x00" in data[:65536]:
-        return None, [Problem(None, "", "this is not a text file (it holds binary data); choose a .csv file", file)], []
+        return (
+            None,
+            [Problem(None, "", "this is not a text file (it holds binary data); choose a .csv file", file)],
+            [],
+        )
     try:
         return data.decode("utf-8-sig"), [], []
     except UnicodeDecodeError as exc:
@@ -109,14 +121,23 @@ def parse(source: str | Path | bytes, file: str = "") -> ImportResult:
             result.rows_read += 1
             if len(cells) > len(header):
                 result.errors.append(
-                    Problem(line, "", f"the row has {len(cells)} cells but the header {len(header)}; "
-                            "check for an unquoted comma", file)
+                    Problem(
+                        line,
+                        "",
+                        f"the row has {len(cells)} cells but the header {len(header)}; "
+                        "check for an unquoted comma",
+                        file,
+                    )
                 )
                 continue
             row = dict(zip(header, cells))
             problems = [
-                Problem(line, name, f"'{value[:40]}' starts with '=' like a spreadsheet formula; "
-                        "remove the leading '='", file)
+                Problem(
+                    line,
+                    name,
+                    f"'{value[:40]}' starts with '=' like a spreadsheet formula; remove the leading '='",
+                    file,
+                )
                 for name, value in row.items()
                 if name in FIELD_NAMES and value.lstrip().startswith(FORMULA_PREFIXES)
             ]
@@ -127,8 +148,12 @@ def parse(source: str | Path | bytes, file: str = "") -> ImportResult:
             if record.id:
                 if record.id in seen:
                     problems.append(
-                        Problem(line, "id", f"'{record.id}' is already used on row {seen[record.id]}; "
-                                "ids must be unique", file)
+                        Problem(
+                            line,
+                            "id",
+                            f"'{record.id}' is already used on row {seen[record.id]}; ids must be unique",
+                            file,
+                        )
                     )
                 else:
                     seen[record.id] = line

@@ -21,23 +21,83 @@ SOURCE = "samhsa"
 SOURCE_URL = "https://doi.org/10.5281/zenodo.5842465"
 # File → (layout, as-of date the provenance notes give, label for the notes).
 LAYOUTS = {
-    "il_samhsa_substance_use_treatment_facilities.csv": ("sud", "2021-07-23", "SAMHSA substance use facilities (2021)"),
+    "il_samhsa_substance_use_treatment_facilities.csv": (
+        "sud",
+        "2021-07-23",
+        "SAMHSA substance use facilities (2021)",
+    ),
     "il_samhsa_mental_health_facilities.csv": ("mh", "2021-01-09", "SAMHSA mental health facilities (2021)"),
-    "il_samhsa_opioid_treatment_programs.csv": ("otp", "2022-04-25", "SAMHSA opioid treatment program directory (2021-22)"),
+    "il_samhsa_opioid_treatment_programs.csv": (
+        "otp",
+        "2022-04-25",
+        "SAMHSA opioid treatment program directory (2021-22)",
+    ),
     "il_samhsa_moud_providers_2020.csv": ("moud", "2020-09-01", "SAMHSA MOUD provider list (Sept 2020)"),
 }
 HEADERS = {
-    "sud": {"name1", "name2", "street1", "street2", "city", "state", "zip", "county", "latitude", "longitude"},
-    "mh": {"name1", "name2", "street1", "city", "state", "zip", "county", "phone", "intake1", "website", "latitude"},
+    "sud": {
+        "name1",
+        "name2",
+        "street1",
+        "street2",
+        "city",
+        "state",
+        "zip",
+        "county",
+        "latitude",
+        "longitude",
+    },
+    "mh": {
+        "name1",
+        "name2",
+        "street1",
+        "city",
+        "state",
+        "zip",
+        "county",
+        "phone",
+        "intake1",
+        "website",
+        "latitude",
+    },
     "otp": {"program_name", "address", "city", "state", "zip", "latitude", "longitude"},
-    "moud": {"name1", "name2", "street1", "city", "state", "zip", "category", "county", "latitude", "longitude"},
+    "moud": {
+        "name1",
+        "name2",
+        "street1",
+        "city",
+        "state",
+        "zip",
+        "category",
+        "county",
+        "latitude",
+        "longitude",
+    },
 }
 
 _ABBREVIATIONS = {
-    "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "drive": "dr", "boulevard": "blvd",
-    "suite": "ste", "north": "n", "south": "s", "east": "e", "west": "w", "lane": "ln", "court": "ct",
-    "place": "pl", "parkway": "pkwy", "highway": "hwy", "route": "rt", "rte": "rt", "floor": "fl",
-    "saint": "st", "center": "ctr", "centre": "ctr",
+    "street": "st",
+    "avenue": "ave",
+    "av": "ave",
+    "road": "rd",
+    "drive": "dr",
+    "boulevard": "blvd",
+    "suite": "ste",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "lane": "ln",
+    "court": "ct",
+    "place": "pl",
+    "parkway": "pkwy",
+    "highway": "hwy",
+    "route": "rt",
+    "rte": "rt",
+    "floor": "fl",
+    "saint": "st",
+    "center": "ctr",
+    "centre": "ctr",
 }
 _NAME_NOISE = {"inc", "llc", "ltd", "corp", "corporation", "the", "of", "and", "pc", "sc", "nfp"}
 
@@ -61,8 +121,16 @@ def normalise_street(text: str) -> str:
 
 
 # Spelling variants in the SAMHSA files → the county's official name.
-_COUNTY_NAMES = {"du page": "DuPage", "la salle": "LaSalle", "saint clair": "St. Clair", "st clair": "St. Clair",
-                 "de kalb": "DeKalb", "de witt": "DeWitt", "mc henry": "McHenry", "mc lean": "McLean"}
+_COUNTY_NAMES = {
+    "du page": "DuPage",
+    "la salle": "LaSalle",
+    "saint clair": "St. Clair",
+    "st clair": "St. Clair",
+    "de kalb": "DeKalb",
+    "de witt": "DeWitt",
+    "mc henry": "McHenry",
+    "mc lean": "McLean",
+}
 
 
 def normalise_county(text: str) -> str:
@@ -196,7 +264,12 @@ def parse(source: str | Path) -> ImportResult:
         if layout is None or not HEADERS[layout] <= header:
             missing = sorted(HEADERS.get(layout or "sud", set()) - header)
             result.errors.append(
-                Problem(1, ", ".join(missing), "this is not one of the SAMHSA layouts this importer reads", file.name)
+                Problem(
+                    1,
+                    ", ".join(missing),
+                    "this is not one of the SAMHSA layouts this importer reads",
+                    file.name,
+                )
             )
             continue
         for line, row in rows:
@@ -205,10 +278,14 @@ def parse(source: str | Path) -> ImportResult:
             facility.files = [label]
             facility.as_of = as_of
             if not facility.name:
-                result.errors.append(Problem(line, "name1", "the facility has no name; the row was left out", file.name))
+                result.errors.append(
+                    Problem(line, "name1", "the facility has no name; the row was left out", file.name)
+                )
                 continue
             if not facility.street and not facility.city:
-                result.errors.append(Problem(line, "street1", "the row has no address; it was left out", file.name))
+                result.errors.append(
+                    Problem(line, "street1", "the row has no address; it was left out", file.name)
+                )
                 continue
             key = (normalise_name(facility.name), normalise_street(facility.street), facility.zip)
             if key in merged:
@@ -238,7 +315,9 @@ def _subcategory(services: set[str], moud: set[str]) -> str:
 
 
 def _to_resource(key: tuple[str, str, str], f: _Facility) -> Resource:
-    services = tuple(s for s in ("substance_use", "mental_health", "opioid_treatment_program") if s in f.services)
+    services = tuple(
+        s for s in ("substance_use", "mental_health", "opioid_treatment_program") if s in f.services
+    )
     moud = tuple(m for m in ("methadone", "buprenorphine", "naltrexone") if m in f.moud)
     has_point = f.latitude is not None and f.longitude is not None
     return Resource(
