@@ -1,0 +1,66 @@
+# Build, run and test the Illinois Aftercare Directory. Needs GNU make, bash and python3 >= 3.11.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+PORT ?= 8501
+SHARED ?= ../shared/data
+
+# Stamps make repeated runs fast: pip runs only when a requirements file is newer than its stamp.
+RUN_STAMP := $(VENV)/.requirements.stamp
+DEV_STAMP := $(VENV)/.requirements-dev.stamp
+
+.PHONY: help venv run test lint bench build-catalog clean
+
+help:
+	@echo "make run            start the app on http://localhost:$(PORT) (PORT=... to change)"
+	@echo "make test           install test deps and Chromium if needed, run every test layer"
+	@echo "make lint           ruff check and format check"
+	@echo "make bench          run every bench/*.py"
+	@echo "make build-catalog  rebuild data/ from $(SHARED)"
+	@echo "make venv           create $(VENV) with the runtime requirements"
+	@echo "make clean          remove caches and test artifacts (keeps $(VENV))"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: $(PYTHON) must be Python 3.11 or newer (found: $$($(PYTHON) --version 2>&1))." >&2; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	  echo "error: the Python venv module is missing: run 'apt-get install python3-venv' (as root)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "error: could not create $(VENV): run 'apt-get install python3-venv' (as root)." >&2; exit 1; }
+
+$(RUN_STAMP): requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+venv: $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT)
+
+test: $(DEV_STAMP)
+	@.ci/ensure-system-deps
+	$(PY) -m pytest
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: $(DEV_STAMP)
+	@shopt -s nullglob; benches=(bench/*.py); \
+	if [ $${#benches[@]} -eq 0 ]; then echo "no bench/*.py yet"; exit 0; fi; \
+	for b in "$${benches[@]}"; do echo "== $$b"; $(PY) "$$b" || exit 1; done
+
+build-catalog: $(RUN_STAMP)
+	$(PY) -m directory build --shared $(SHARED) --out data
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache tests/artifacts

@@ -1,0 +1,30 @@
+"""Fixtures shared by every test layer: where the repository and the shared data live, and a scratch database."""
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's top folder (holds app.py, directory/, static/)."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The read-only shared data folder next to the repository; tests needing it skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(
+            f"shared data folder {SHARED_DATA} is absent (it sits next to the repository as ../shared)"
+        )
+    return SHARED_DATA
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path) -> Path:
+    """A path for a fresh SQLite catalog inside this test's temporary folder (the file does not exist yet)."""
+    return tmp_path / "catalog.db"
