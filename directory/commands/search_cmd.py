@@ -1,0 +1,196 @@
+"""`python -m directory search`: find resources by place, radius, schedule and need, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from directory import catalog as catalog_module
+from directory.query import DAY_KEYS, SORTS, TIMES_OF_DAY, Query
+from directory.schema import WEEKDAYS, format_schedule, label, resource_to_row
+from directory.search import SearchIndex, SearchResults, search
+
+# Command-line options that map one to one onto a URL parameter of the query.
+_LIST_OPTIONS = {
+    "category": "cat",
+    "subcategory": "sub",
+    "fellowship": "fel",
+    "format": "fmt",
+    "day": "day",
+    "time_of_day": "tod",
+    "population": "pop",
+    "language": "lang",
+    "payment": "pay",
+    "moud": "moud",
+}
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "search",
+        help="search the catalog",
+        description="Search the catalog. Several values of one option mean any of them; different options must all match.",
+    )
+    p.add_argument(
+        "--near", default="", help="ZIP code or Illinois city (an address needs --online-geocoding)"
+    )
+    p.add_argument("--lat", type=float, help="latitude to search from (with --lon)")
+    p.add_argument("--lon", type=float, help="longitude to search from (with --lat)")
+    p.add_argument("--radius", type=float, default=10, help="miles, 1 to 100 (default 10)")
+    p.add_argument("--category", action="append", default=[], help="e.g. support_group, treatment")
+    p.add_argument("--subcategory", action="append", default=[])
+    p.add_argument("--fellowship", action="append", default=[], help="e.g. AA, NA, SMART")
+    p.add_argument("--format", action="append", default=[], help="in_person, online, hybrid or phone")
+    p.add_argument("--day", action="append", default=[], help=f"weekday: {', '.join(DAY_KEYS)}")
+    p.add_argument("--time-of-day", action="append", default=[], help=", ".join(TIMES_OF_DAY))
+    for name in TIMES_OF_DAY:
+        p.add_argument(
+            f"--{name}",
+            action="append_const",
+            const=name,
+            dest="time_of_day",
+            help=f"same as --time-of-day {name}",
+        )
+    p.add_argument("--now", action="store_true", help="meetings in progress now")
+    p.add_argument("--within", type=float, metavar="HOURS", help="meetings starting within HOURS")
+    p.add_argument("--at", metavar="YYYY-MM-DDTHH:MM", help="pretend it is this Chicago time (default: now)")
+    p.add_argument("--population", action="append", default=[])
+    p.add_argument("--language", action="append", default=[], help="two-letter code, e.g. es")
+    p.add_argument("--payment", action="append", default=[])
+    p.add_argument("--moud", action="append", default=[], help="methadone, buprenorphine or naltrexone")
+    p.add_argument("--mat-friendly", action="store_true", help="welcomes people on MOUD")
+    p.add_argument("--wheelchair", action="store_true")
+    p.add_argument("--verified-within", type=int, metavar="MONTHS")
+    p.add_argument("--include-unconfirmed", action="store_true")
+    p.add_argument("--include-inactive", action="store_true")
+    p.add_argument("--text", "-q", default="", help="words to find in names and descriptions")
+    p.add_argument("--sort", choices=SORTS, default="distance")
+    p.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--db", help="catalog database (default: AFTERCARE_CATALOG or data/catalog.db)")
+    p.add_argument(
+        "--online-geocoding",
+        action="store_true",
+        help="look up street addresses with OpenStreetMap Nominatim (sends the text to a third party)",
+    )
+    p.set_defaults(run=run)
+
+
+def _params(args: argparse.Namespace) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for option, key in _LIST_OPTIONS.items():
+        values = getattr(args, option) or []
+        if values:
+            params[key] = ",".join(values)
+    for option, key in (("near", "near"), ("text", "q"), ("sort", "sort")):
+        if getattr(args, option):
+            params[key] = getattr(args, option)
+    for option, key in (("lat", "lat"), ("lon", "lon"), ("radius", "r"), ("within", "soon")):
+        if getattr(args, option) is not None:
+            params[key] = repr(getattr(args, option))
+    if args.verified_within is not None:
+        params["ver"] = str(args.verified_within)
+    for option, key in (
+        ("now", "now"),
+        ("mat_friendly", "matf"),
+        ("wheelchair", "wc"),
+        ("include_unconfirmed", "unc"),
+        ("include_inactive", "inact"),
+    ):
+        if getattr(args, option):
+            params[key] = "1"
+    return params
+
+
+def _catalog_path(args: argparse.Namespace) -> Path:
+    import os
+
+    return Path(args.db or os.environ.get("AFTERCARE_CATALOG") or catalog_module.DEFAULT_DB)
+
+
+def run(args: argparse.Namespace) -> int:
+    query, notes = Query.from_params(_params(args))
+    for note in notes:
+        print(f"Note: {note}", file=sys.stderr)
+    now = None
+    if args.at:
+        try:
+            now = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(f"--at '{args.at}' is not a time like 2025-03-09T19:30", file=sys.stderr)
+            return 2
+    path = _catalog_path(args)
+    if not path.exists():
+        print(
+            f"The catalog {path} does not exist; build it with `python -m directory build`.", file=sys.stderr
+        )
+        return 1
+    geocoder = None
+    if args.online_geocoding:
+        from directory.geo import OnlineGeocoder
+
+        geocoder = OnlineGeocoder()
+    try:
+        with catalog_module.open_default(path) as catalog:
+            index = SearchIndex.from_catalog(catalog)
+            found = search(index, query, now=now, geocoder=geocoder, limit=max(args.limit, 0))
+    except catalog_module.CatalogError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if found.message:
+        print(found.message, file=sys.stderr)
+        return 2
+    print(_as_json(found) if args.json else _as_table(found))
+    return 0
+
+
+def _as_json(found: SearchResults) -> str:
+    place = found.place
+    data = {
+        "description": found.description,
+        "total": found.total,
+        "place": None
+        if place is None
+        else {"label": place.label, "latitude": place.latitude, "longitude": place.longitude},
+        "results": [
+            {
+                "distance_miles": None if r.distance_miles is None else round(r.distance_miles, 2),
+                "distance_label": r.distance_label,
+                "next_start": r.next_start.isoformat() if r.next_start else None,
+                **resource_to_row(r.resource),
+            }
+            for r in found.results
+        ],
+        "facets": found.facets,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _as_table(found: SearchResults) -> str:
+    lines = [found.description + "."]
+    if not found.results:
+        lines.append("No results. Try a larger radius or fewer filters.")
+        return "\n".join(lines)
+    shown = len(found.results)
+    lines.append(
+        f"{found.total} found" + (f", showing the first {shown}" if shown < found.total else "") + "."
+    )
+    lines.append("")
+    lines.append(f"{'where':<10} {'name':<44} {'kind':<16} {'city':<16} {'next':<10} phone")
+    for r in found.results:
+        res = r.resource
+        next_start = f"{WEEKDAYS[r.next_start.weekday()]} {r.next_start:%H:%M}" if r.next_start else ""
+        if not next_start and res.schedule:
+            next_start = _cut(format_schedule(res.schedule), 10)
+        lines.append(
+            f"{_cut(r.distance_label, 10):<10} {_cut(res.name, 44):<44} {_cut(label('category', res.category), 16):<16} "
+            f"{_cut(res.city, 16):<16} {next_start:<10} {res.phones[0] if res.phones else ''}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,448 @@
+"""What a person asked the directory for: the `Query`, its round trip through URL parameters, and the
+plain-English sentence that describes it.
+
+`directory.search` re-exports everything public here; pages import `Query` and `describe` from there.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import unquote
+
+from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population, label
+
+TIMES_OF_DAY = ("morning", "afternoon", "evening", "night")
+SORTS = ("distance", "next", "name", "verified")
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RADIUS_RANGE = (1.0, 100.0)
+MAX_SOON_HOURS = 168.0  # a week: every weekly meeting starts within it
+MAX_MONTHS = 240
+MAX_TEXT = 200
+MAX_PLACE = 300
+MAX_LIST = 40  # values per list parameter; a longer list is somebody's garbage, not a search
+
+# Language names for the sentence; other ISO 639-1 codes are shown as the code.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "pl": "Polish",
+    "ar": "Arabic",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "tl": "Tagalog",
+    "hi": "Hindi",
+    "ur": "Urdu",
+    "gu": "Gujarati",
+    "vi": "Vietnamese",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "el": "Greek",
+    "ja": "Japanese",
+    "lt": "Lithuanian",
+    "ro": "Romanian",
+    "bs": "Bosnian",
+    "sq": "Albanian",
+    "so": "Somali",
+    "sw": "Swahili",
+    "ht": "Haitian Creole",
+}
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_SUBCATEGORY_RE = re.compile(r"^[a-z0-9_]{1,60}$")
+_LANG_RE = re.compile(r"^[a-z]{2}$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One search: where, how far, what kind, when, for whom; several values in one field mean OR.
+
+    Lists may be given as lists; they are stored as tuples so equal queries compare and hash equal.
+    Validation of user input happens in `from_params`, not here.
+    """
+
+    place: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    radius: float = 10
+    categories: tuple[str, ...] = ()
+    subcategories: tuple[str, ...] = ()
+    fellowships: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    weekdays: tuple[int, ...] = ()
+    times_of_day: tuple[str, ...] = ()
+    in_progress: bool = False
+    starting_within: float | None = None
+    populations: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    payment: tuple[str, ...] = ()
+    moud_services: tuple[str, ...] = ()
+    mat_friendly: bool = False
+    wheelchair: bool = False
+    verified_within_months: int | None = None
+    include_unconfirmed: bool = False
+    include_inactive: bool = False
+    text: str = ""
+    sort: str = "distance"
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "weekdays":
+                object.__setattr__(self, f.name, tuple(int(v) for v in value))
+            elif str(f.type).startswith("tuple"):
+                object.__setattr__(self, f.name, (value,) if isinstance(value, str) else tuple(value))
+        object.__setattr__(self, "radius", float(self.radius))
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def to_params(self) -> dict[str, str]:
+        """Short URL parameters that rebuild this query; defaults are left out."""
+        out: dict[str, str] = {}
+        if self.text:
+            out["q"] = self.text
+        if self.place:
+            out["near"] = self.place
+        if self.has_location:
+            out["lat"], out["lon"] = _number(self.latitude), _number(self.longitude)
+        if self.radius != 10:
+            out["r"] = _number(self.radius)
+        for key, name in _LIST_KEYS.items():
+            values = getattr(self, name)
+            if values:
+                if name == "weekdays":
+                    out[key] = ",".join(DAY_KEYS[d] for d in values)
+                else:
+                    out[key] = ",".join(_escape(v) for v in values)
+        for key, name in _FLAG_KEYS.items():
+            if getattr(self, name):
+                out[key] = "1"
+        if self.starting_within is not None:
+            out["soon"] = _number(self.starting_within)
+        if self.verified_within_months is not None:
+            out["ver"] = str(self.verified_within_months)
+        if self.sort != "distance":
+            out["sort"] = self.sort
+        return out
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> tuple[Query, list[str]]:
+        """The query a URL asks for, and notes about each parameter ignored; never raises."""
+        notes: list[str] = []
+        values: dict[str, Any] = {}
+        try:
+            items = list(params.items())
+        except Exception:  # a mapping-like object that cannot even list itself is ignored whole
+            return cls(), ["Ignored the search settings in the link: they could not be read."]
+        for raw_key, raw_value in items:
+            key = str(raw_key).strip()
+            value = _flat(raw_value)
+            if key in _PARSERS:
+                _PARSERS[key](value, values, notes)
+            else:
+                notes.append(f"Ignored the unknown setting '{_show(key)}'.")
+        lat, lon = values.pop("latitude", None), values.pop("longitude", None)
+        if (lat is None) != (lon is None):
+            notes.append("Ignored lat/lon: give both a latitude and a longitude.")
+        elif lat is not None:
+            values["latitude"], values["longitude"] = lat, lon
+        return cls(**values), notes
+
+
+def _flat(value: Any) -> str:
+    """One text value from a URL parameter; repeated parameters (lists) are joined with commas."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _show(text: str) -> str:
+    text = _CONTROL_RE.sub("", text)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _number(value: float | None) -> str:
+    # repr() round-trips a float exactly; "10" reads better than "10.0" in a link.
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _escape(value: str) -> str:
+    # Commas separate list values, so a comma inside a value (a fellowship name) is percent-escaped.
+    return value.replace("%", "%25").replace(",", "%2C")
+
+
+def _clean_text(value: str, limit: int) -> str:
+    return re.sub(r"\s+", " ", _CONTROL_RE.sub(" ", value)).strip()[:limit].strip()
+
+
+def _parse_float(value: str) -> float | None:
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _text(name: str, limit: int):
+    def parse(value: str, out: dict, notes: list[str]) -> None:
+        cleaned = _clean_text(value, limit)
+        if cleaned:
+            out[name] = cleaned
+
+    return parse
+
+
+def _coordinate(name: str, low: float, high: float):
+    def parse(value: str, out: dict, notes: list[str]) -> None:
+        number = _parse_float(value)
+        if number is None or not low <= number <= high:
+            notes.append(f"Ignored {name[:3]}='{_show(value)}': not a {name} between {low:g} and {high:g}.")
+        else:
+            out[name] = number
+
+    return parse
+
+
+def _radius(value: str, out: dict, notes: list[str]) -> None:
+    number = _parse_float(value)
+    low, high = RADIUS_RANGE
+    if number is None:
+        notes.append(f"Ignored r='{_show(value)}': the radius is a number of miles from 1 to 100.")
+    elif not low <= number <= high:
+        out["radius"] = min(max(number, low), high)
+        notes.append(f"The radius must be 1 to 100 miles; {_show(value)} was changed to {out['radius']:g}.")
+    else:
+        out["radius"] = number
+
+
+def _choices(name: str, key: str, check):
+    """A comma-separated list parser keeping the values `check` turns into a value (None drops it)."""
+
+    def parse(value: str, out: dict, notes: list[str]) -> None:
+        kept: list = []
+        parts = [unquote(p).strip() for p in value.split(",")]
+        for part in parts:
+            if not part:
+                continue
+            cleaned = check(part)
+            if cleaned is None:
+                notes.append(f"Ignored '{_show(part)}' in {key}: it is not a known value.")
+            elif cleaned not in kept:
+                kept.append(cleaned)
+        if len(kept) > MAX_LIST:
+            notes.append(f"Only the first {MAX_LIST} values of {key} were used.")
+            kept = kept[:MAX_LIST]
+        if kept:
+            out[name] = tuple(kept)
+
+    return parse
+
+
+def _in(allowed: tuple[str, ...] | list[str]):
+    allowed_set = set(allowed)
+
+    def check(part: str) -> str | None:
+        part = part.lower()
+        return part if part in allowed_set else None
+
+    return check
+
+
+def _day(part: str) -> int | None:
+    text = part.lower()[:3]
+    if text in DAY_KEYS:
+        return DAY_KEYS.index(text)
+    return int(text) if text in {"0", "1", "2", "3", "4", "5", "6"} else None
+
+
+def _fellowship(part: str) -> str | None:
+    cleaned = _clean_text(part, 100)
+    return cleaned or None
+
+
+def _subcategory(part: str) -> str | None:
+    part = part.lower()
+    return part if _SUBCATEGORY_RE.match(part) else None
+
+
+def _language(part: str) -> str | None:
+    part = part.lower()
+    return part if _LANG_RE.match(part) else None
+
+
+def _flag(name: str, key: str):
+    def parse(value: str, out: dict, notes: list[str]) -> None:
+        text = value.strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            out[name] = True
+        elif text not in ("0", "false", "no", "off", ""):
+            notes.append(f"Ignored {key}='{_show(value)}': use 1 for yes.")
+
+    return parse
+
+
+def _soon(value: str, out: dict, notes: list[str]) -> None:
+    number = _parse_float(value)
+    if number is None or not 0 < number <= MAX_SOON_HOURS:
+        notes.append(f"Ignored soon='{_show(value)}': give a number of hours from 0 to {MAX_SOON_HOURS:g}.")
+    else:
+        out["starting_within"] = number
+
+
+def _months(value: str, out: dict, notes: list[str]) -> None:
+    text = value.strip()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_MONTHS:
+        out["verified_within_months"] = int(text)
+    else:
+        notes.append(f"Ignored ver='{_show(value)}': give a whole number of months from 1 to {MAX_MONTHS}.")
+
+
+def _sort(value: str, out: dict, notes: list[str]) -> None:
+    text = value.strip().lower()
+    if text in SORTS:
+        out["sort"] = text
+    else:
+        notes.append(f"Ignored sort='{_show(value)}': use one of {', '.join(SORTS)}.")
+
+
+_LIST_KEYS = {
+    "cat": "categories",
+    "sub": "subcategories",
+    "fel": "fellowships",
+    "fmt": "formats",
+    "day": "weekdays",
+    "tod": "times_of_day",
+    "pop": "populations",
+    "lang": "languages",
+    "pay": "payment",
+    "moud": "moud_services",
+}
+_FLAG_KEYS = {
+    "now": "in_progress",
+    "matf": "mat_friendly",
+    "wc": "wheelchair",
+    "unc": "include_unconfirmed",
+    "inact": "include_inactive",
+}
+_LIST_CHECKS = {
+    "categories": _in(Category.values()),
+    "subcategories": _subcategory,
+    "fellowships": _fellowship,
+    "formats": _in(Format.values()),
+    "weekdays": _day,
+    "times_of_day": _in(TIMES_OF_DAY),
+    "populations": _in(Population.values()),
+    "languages": _language,
+    "payment": _in(Payment.values()),
+    "moud_services": _in(MoudService.values()),
+}
+_PARSERS = {
+    "q": _text("text", MAX_TEXT),
+    "near": _text("place", MAX_PLACE),
+    "lat": _coordinate("latitude", -90, 90),
+    "lon": _coordinate("longitude", -180, 180),
+    "r": _radius,
+    "soon": _soon,
+    "ver": _months,
+    "sort": _sort,
+    **{key: _choices(name, key, _LIST_CHECKS[name]) for key, name in _LIST_KEYS.items()},
+    **{key: _flag(name, key) for key, name in _FLAG_KEYS.items()},
+}
+PARAM_KEYS = tuple(_PARSERS)
+
+
+# --- the sentence -----------------------------------------------------------------------------------------
+
+_CATEGORY_PLURALS = {
+    "support_group": "support groups",
+    "recovery_housing": "recovery housing",
+    "treatment": "treatment",
+    "crisis_line": "crisis lines",
+    "government_program": "state and government programs",
+    "national_resource": "national resources",
+}
+_FORMAT_WORDS = {"in_person": "in person", "online": "online", "hybrid": "hybrid", "phone": "by phone"}
+
+
+def _either(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _lower_label(field_name: str, value: str) -> str:
+    text = label(field_name, value)
+    # Keep acronyms as written ("LGBTQ+"), lower-case ordinary words ("Women" -> "women").
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def describe(query: Query, place: Any = None) -> str:
+    """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish"."""
+    subject = (
+        _either([_CATEGORY_PLURALS.get(c, c.replace("_", " ")) for c in query.categories]) or "resources"
+    )
+    if query.subcategories:
+        subject += f" ({_either([s.replace('_', ' ') for s in query.subcategories])})"
+    if query.fellowships:
+        subject = f"{_either(list(query.fellowships))} {subject}"
+    parts = [subject[:1].upper() + subject[1:]]
+    radius = f"{query.radius:g} mile{'s' if query.radius != 1 else ''}"
+    if place is not None and getattr(place, "label", ""):
+        parts[0] += f" within {radius} of {place.label}"
+    elif query.place:
+        parts[0] += f" within {radius} of {query.place}"
+    elif query.has_location:
+        parts[0] += f" within {radius} of {query.latitude:.4f}, {query.longitude:.4f}"
+    rest: list[str] = []
+    if query.formats:
+        rest.append(_either([_FORMAT_WORDS.get(f, f) for f in query.formats]))
+    days = [WEEKDAY_NAMES[d] for d in query.weekdays if 0 <= d <= 6]
+    tods = list(query.times_of_day)
+    if days and len(tods) == 1:
+        rest.append(f"{_either(days)} {tods[0]}s")
+    elif days and tods:
+        rest.append(f"{_either(days)}, {_either(tods)}")
+    elif days:
+        rest.append(f"on {_either([d + 's' for d in days])}")
+    elif tods:
+        rest.append(_either([t + "s" for t in tods]))
+    when = []
+    if query.in_progress:
+        when.append("in progress now")
+    if query.starting_within is not None:
+        hours = query.starting_within
+        when.append(f"starting within {hours:g} hour{'s' if hours != 1 else ''}")
+    if when:
+        rest.append(" or ".join(when))
+    if query.languages:
+        rest.append("in " + _either([LANGUAGE_NAMES.get(code, code) for code in query.languages]))
+    if query.populations:
+        rest.append("for " + _either([_lower_label("populations", p) for p in query.populations]))
+    if query.payment:
+        rest.append("taking " + _either([_lower_label("payment", p) for p in query.payment]))
+    if query.moud_services:
+        rest.append("offering " + _either([_lower_label("moud_services", m) for m in query.moud_services]))
+    if query.mat_friendly:
+        rest.append("welcoming people on medication for opioid use disorder")
+    if query.wheelchair:
+        rest.append("wheelchair accessible")
+    if query.verified_within_months is not None:
+        months = query.verified_within_months
+        rest.append(f"verified in the last {months} month{'s' if months != 1 else ''}")
+    if query.text:
+        rest.append(f'matching "{query.text}"')
+    if query.include_unconfirmed:
+        rest.append("including unconfirmed listings")
+    if query.include_inactive:
+        rest.append("including closed listings")
+    return ", ".join(parts + rest)

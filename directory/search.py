@@ -1,0 +1,511 @@
+"""The search engine: a `SearchIndex` of numpy columns built once from the catalog, and `search()`, which
+turns a `Query` into ranked results with distances, next meeting times and facet counts.
+
+Every filter is a boolean mask over the columns; no Python runs per record while searching. Resources
+themselves are only built for the page of results returned.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from directory import schedule
+from directory.facets import (
+    FACET_GROUPS,
+    KNOWN_VALUES,
+    MULTI_GROUPS,
+    Selection,
+    expand_rows,
+    offsets_of,
+    reference_time,
+)
+from directory.geo import Place, PlaceNotFound, lookup_place
+from directory.query import (
+    DAY_KEYS,
+    LANGUAGE_NAMES,
+    PARAM_KEYS,
+    SORTS,
+    TIMES_OF_DAY,
+    Query,
+    describe,
+)
+from directory.schema import (
+    Resource,
+    Slot,
+    format_schedule,
+    join_list,
+    parse_slot,
+    split_list,
+)
+
+__all__ = [
+    "DAY_KEYS",
+    "LANGUAGE_NAMES",
+    "PARAM_KEYS",
+    "SORTS",
+    "TIMES_OF_DAY",
+    "FACET_GROUPS",
+    "Query",
+    "Result",
+    "SearchIndex",
+    "SearchResults",
+    "describe",
+    "fts_expression",
+    "search",
+]
+
+_COLUMNS = (
+    "id",
+    "name",
+    "category",
+    "subcategory",
+    "fellowship",
+    "format",
+    "coverage",
+    "latitude",
+    "longitude",
+    "populations",
+    "languages",
+    "payment",
+    "moud_services",
+    "mat_friendly",
+    "accessibility",
+    "status",
+    "verification",
+    "as_of",
+    "schedule",
+)
+_TEXT_COLUMNS = ("name", "organization", "description", "city")
+_REMOTE_LABELS = ("", "online", "by phone", "statewide", "national")
+_NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
+_CHUNK = 50_000
+_MAX_TOKENS = 12
+
+
+@dataclass(frozen=True)
+class Result:
+    """One found resource, its distance from the searched place and, for meetings, the next start."""
+
+    resource: Resource
+    distance_miles: float | None
+    distance_label: str
+    next_start: datetime | None
+
+
+@dataclass
+class SearchResults:
+    """A page of results, how many matched in all, facet counts, the place searched from and the sentence."""
+
+    results: list[Result] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    place: Place | None = None
+    message: str = ""
+    description: str = ""
+
+
+class _Factor:
+    """Codes for one text column, built chunk by chunk so that per-row strings can be freed early."""
+
+    def __init__(self) -> None:
+        self.uniques: list[str] = []
+        self.lookup: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, values: Sequence) -> None:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        mapping = np.empty(len(uniques), dtype=np.int32)
+        for i, value in enumerate(uniques):
+            text = value if isinstance(value, str) else ""
+            mapping[i] = self.lookup.setdefault(text, len(self.lookup))
+            if mapping[i] == len(self.uniques):
+                self.uniques.append(text)
+        self.parts.append(mapping[codes] if len(codes) else np.empty(0, dtype=np.int32))
+
+    def codes(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int32)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as FTS5's unicode61 remove_diacritics 2 compares."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_expression(text: str) -> str:
+    """A safe FTS5 expression for what a person typed: every word quoted, prefix-matched, all required.
+
+    "café recov" becomes '"café"* "recov"*'. Operators, quotes and brackets lose their meaning; text
+    without a word gives "".
+    """
+    tokens = _TOKEN_RE.findall(str(text or ""))[:_MAX_TOKENS]
+    return " ".join(f'"{t}"*' for t in tokens if t.strip("_"))
+
+
+class _Multi:
+    """A list column: (record, value) pairs sorted by record, and record lists per value."""
+
+    def __init__(self, factor: _Factor, n: int, known: Sequence[str] = ()) -> None:
+        codes = factor.codes()
+        values: dict[str, int] = {}
+        self.labels: list[str] = []
+        for value in known:
+            values[value.casefold()] = len(self.labels)
+            self.labels.append(value)
+        per_unique: list[list[int]] = []
+        for text in factor.uniques:
+            items = []
+            for value in split_list(text):
+                key = value.casefold()
+                if key not in values:
+                    values[key] = len(self.labels)
+                    self.labels.append(value)
+                if values[key] not in items:
+                    items.append(values[key])
+            per_unique.append(items)
+        self.lookup = values
+        unique_offsets = offsets_of(np.array([len(v) for v in per_unique], dtype=np.int64))
+        flat = np.array([c for items in per_unique for c in items], dtype=np.int32)
+        counts = np.diff(unique_offsets)[codes] if n else np.empty(0, dtype=np.int64)
+        self.offsets = offsets_of(counts)
+        self.values = flat[expand_rows(unique_offsets, codes)] if n else np.empty(0, dtype=np.int32)
+        self.records = np.repeat(np.arange(n, dtype=np.int32), counts)
+        order = np.argsort(self.values, kind="stable")
+        self.by_value = self.records[order]
+        self.value_offsets = offsets_of(np.bincount(self.values, minlength=len(self.labels)))
+
+    def codes_for(self, wanted: Iterable[str]) -> list[int]:
+        return [self.lookup[w.casefold()] for w in wanted if w.casefold() in self.lookup]
+
+    def mask(self, wanted: Iterable[str], n: int) -> np.ndarray:
+        hit = np.zeros(n, dtype=bool)
+        for code in self.codes_for(wanted):
+            hit[self.by_value[self.value_offsets[code] : self.value_offsets[code + 1]]] = True
+        return hit
+
+    def counts(self, rows: np.ndarray) -> np.ndarray:
+        return np.bincount(self.values[expand_rows(self.offsets, rows)], minlength=len(self.labels))
+
+
+class SearchIndex:
+    """Columns of the whole catalog prepared once; build with `from_catalog` or `from_records`.
+
+    An index made from a catalog keeps using it for free-text search and to build the page of
+    results, so keep the catalog open while the index is in use.
+    """
+
+    def __init__(self, columns: dict[str, _Factor | list], *, rowids: np.ndarray | None = None) -> None:
+        self._lock = threading.Lock()
+        self._fts_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._catalog = None
+        self._records: list[Resource] | None = None
+        self._haystack: str = ""
+        self._haystack_offsets = np.zeros(1, dtype=np.int64)
+        self.rowids = rowids
+        self.ids: list[str] = columns["id"]
+        n = self.size = len(self.ids)
+        self.latitude = _floats(columns["latitude"])
+        self.longitude = _floats(columns["longitude"])
+        self.has_coordinates = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
+        self.single_columns: dict[str, tuple[np.ndarray, list[str], dict[str, int]]] = {}
+        for name in (
+            "category",
+            "subcategory",
+            "format",
+            "coverage",
+            "status",
+            "verification",
+            "mat_friendly",
+        ):
+            factor: _Factor = columns[name]
+            self.single_columns[name] = (
+                factor.codes(),
+                factor.uniques,
+                {u: i for i, u in enumerate(factor.uniques)},
+            )
+        self.list_columns = {
+            group: _Multi(columns[column], n, KNOWN_VALUES.get(group, ()))
+            for group, column in MULTI_GROUPS.items()
+        }
+        self.mat_friendly = self.is_any("mat_friendly", ("yes",))
+        access: _Factor = columns["accessibility"]
+        has_wheelchair = np.array(["wheelchair" in split_list(u) for u in access.uniques], dtype=bool)
+        self.wheelchair = has_wheelchair[access.codes()] if n else np.zeros(0, dtype=bool)
+        remote_kind = np.zeros(n, dtype=np.int8)
+        for kind, (column, value) in enumerate(
+            (("coverage", "national"), ("coverage", "statewide"), ("format", "phone"), ("format", "online"))
+        ):
+            remote_kind[self.is_any(column, (value,))] = 4 - kind  # format wins over coverage for the label
+        self.remote_kind = remote_kind
+        self.remote = remote_kind > 0
+        as_of: _Factor = columns["as_of"]
+        days = np.array([_day_number(u) for u in as_of.uniques], dtype=np.int32)
+        self.as_of_days = days[as_of.codes()] if n else np.zeros(0, dtype=np.int32)
+        folded = columns["folded_names"]
+        order = sorted(range(n), key=folded.__getitem__)
+        self.name_rank = np.empty(n, dtype=np.int64)
+        self.name_rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+        self._build_slots(columns["schedule"], n)
+
+    def _build_slots(self, factor: _Factor, n: int) -> None:
+        parsed = []
+        known: dict[str, Slot] = {}  # few distinct "Tue 19:00-20:00" pieces, many combinations of them
+        for text in factor.uniques:
+            try:
+                slots = []
+                for part in split_list(text):
+                    if part not in known:
+                        known[part] = parse_slot(part)
+                    slots.append(known[part])
+                parsed.append(tuple(slots))
+            except ValueError:
+                parsed.append(())  # a damaged schedule cannot match a time filter, but the record stays
+        u_rec, u_day, u_start, u_length = schedule.slot_arrays(parsed)
+        unique_offsets = offsets_of(np.bincount(u_rec, minlength=len(parsed)))
+        codes = factor.codes()
+        counts = np.diff(unique_offsets)[codes] if n else np.empty(0, dtype=np.int64)
+        positions = expand_rows(unique_offsets, codes) if n else np.empty(0, dtype=np.int64)
+        self.slot_offsets = offsets_of(counts)
+        self.slot_record = np.repeat(np.arange(n, dtype=np.int32), counts)
+        self.slot_weekday = u_day[positions]
+        self.slot_start = u_start[positions]
+        self.slot_duration = u_length[positions]
+        hour = self.slot_start // 60
+        self.slot_tod = np.select(
+            [(hour >= 5) & (hour < 12), (hour >= 12) & (hour < 17), (hour >= 17) & (hour < 21)], [0, 1, 2], 3
+        ).astype(np.int8)
+        self.has_slots = counts > 0
+
+    def is_any(self, column: str, values: Iterable[str]) -> np.ndarray:
+        codes, _, lookup = self.single_columns[column]
+        wanted = [lookup[v] for v in values if v in lookup]
+        if not wanted:
+            return np.zeros(len(codes), dtype=bool)
+        return np.isin(codes, wanted)
+
+    def __len__(self) -> int:
+        return self.size
+
+    # building ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_records(cls, records: Iterable[Resource]) -> SearchIndex:
+        """An index over records in memory; free text is matched as accent-free substrings."""
+        records = list(records)
+        columns = _new_columns()
+        rows = [_record_row(r) for r in records]
+        _add_chunk(columns, list(zip(*rows)) if rows else [[] for _ in _COLUMNS])
+        index = cls(columns)
+        index._records = records
+        texts = [_fold(" ".join(getattr(r, c) for c in _TEXT_COLUMNS)) for r in records]
+        index._haystack = "\x00".join(texts)
+        index._haystack_offsets = offsets_of(np.array([len(t) + 1 for t in texts], dtype=np.int64))
+        return index
+
+    @classmethod
+    def from_catalog(cls, catalog) -> SearchIndex:
+        """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass."""
+        columns = _new_columns()
+        rowids: list[np.ndarray] = []
+        names = ", ".join(f'"{c}"' for c in _COLUMNS)
+        cursor = catalog.conn.execute(f"SELECT rowid, {names} FROM resources ORDER BY rowid")
+        while True:
+            chunk = cursor.fetchmany(_CHUNK)
+            if not chunk:
+                break
+            values = list(zip(*chunk))
+            rowids.append(np.array(values[0], dtype=np.int64))
+            _add_chunk(columns, values[1:])
+        index = cls(columns, rowids=np.concatenate(rowids) if rowids else np.zeros(0, dtype=np.int64))
+        index._catalog = catalog
+        return index
+
+    # free text ----------------------------------------------------------------------------------------
+
+    def text_mask(self, text: str) -> np.ndarray | None:
+        """Records matching every word of `text` (prefixes, accents ignored); None when there is no word."""
+        expression = fts_expression(text)
+        if not expression:
+            return None
+        with self._lock:
+            cached = self._fts_cache.get(expression)
+            if cached is not None:
+                self._fts_cache.move_to_end(expression)
+                return cached
+        if self._catalog is not None:
+            mask = self._fts_mask(expression)
+        else:
+            mask = self._substring_mask(expression)
+        with self._lock:
+            self._fts_cache[expression] = mask
+            while len(self._fts_cache) > 16:
+                self._fts_cache.popitem(last=False)
+        return mask
+
+    def _fts_mask(self, expression: str) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        try:
+            rows = self._catalog.conn.execute(
+                "SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?", (expression,)
+            ).fetchall()
+        except sqlite3.Error:
+            return mask  # an expression FTS5 still rejects matches nothing rather than failing the page
+        found = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        where = np.searchsorted(self.rowids, found)
+        inside = where < self.size
+        where, found = where[inside], found[inside]
+        # Rows added to the catalog after the index was built are not in it; they are skipped.
+        mask[where[self.rowids[where] == found]] = True
+        return mask
+
+    def _substring_mask(self, expression: str) -> np.ndarray:
+        mask = np.ones(self.size, dtype=bool)
+        for token in re.findall(r'"([^"]*)"', expression):
+            hit = np.zeros(self.size, dtype=bool)
+            found = [m.start() for m in re.finditer(re.escape(_fold(token)), self._haystack)]
+            if found:
+                hit[np.searchsorted(self._haystack_offsets, np.array(found), side="right") - 1] = True
+            mask &= hit
+        return mask
+
+    # records ------------------------------------------------------------------------------------------
+
+    def resources(self, rows: Sequence[int]) -> list[Resource]:
+        """The records at these positions, built now (from the catalog or the stored list)."""
+        if self._records is not None:
+            return [self._records[i] for i in rows]
+        found = {r.id: r for r in self._catalog.get_many([self.ids[i] for i in rows])}
+        return [found[self.ids[i]] for i in rows if self.ids[i] in found]
+
+
+# --- building columns -----------------------------------------------------------------------------------
+
+
+def _new_columns() -> dict:
+    columns: dict = {name: _Factor() for name in _COLUMNS}
+    columns.update(id=[], name=None, latitude=[], longitude=[], folded_names=[])
+    return columns
+
+
+def _add_chunk(columns: dict, values: Sequence[Sequence]) -> None:
+    """Add one chunk of rows, given column by column in `_COLUMNS` order."""
+    for name, column in zip(_COLUMNS, values):
+        if name == "id":
+            columns["id"].extend(column)
+        elif name == "name":
+            columns["folded_names"].extend(str(v or "").casefold() for v in column)
+        elif name in ("latitude", "longitude"):
+            columns[name].append(np.array(column, dtype=float))
+        else:
+            columns[name].add(column)
+    for name in ("latitude", "longitude"):
+        if len(columns[name]) > 1:
+            columns[name] = [np.concatenate(columns[name])]
+
+
+def _floats(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts).astype(float) if parts else np.zeros(0, dtype=float)
+
+
+def _record_row(record: Resource) -> tuple:
+    """A record as the strings the SQLite catalog stores, in `_COLUMNS` order."""
+    out = []
+    for name in _COLUMNS:
+        value = getattr(record, name)
+        if name == "schedule":
+            out.append(format_schedule(value))
+        elif isinstance(value, tuple):
+            out.append(join_list(value))
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def _day_number(text: str) -> int:
+    try:
+        return date.fromisoformat(text).toordinal()
+    except (TypeError, ValueError):
+        return _NO_DATE
+
+
+# --- searching ------------------------------------------------------------------------------------------
+
+
+def _resolve_place(query: Query, geocoder) -> tuple[Place | None, str]:
+    if query.has_location:
+        lat, lon = float(query.latitude), float(query.longitude)
+        return Place(lat, lon, query.place or f"{lat:.4f}, {lon:.4f}", "address"), ""
+    if query.place.strip():
+        try:
+            return lookup_place(query.place, geocoder=geocoder), ""
+        except PlaceNotFound as exc:
+            return None, str(exc)
+    return None, ""
+
+
+def _chicago_now(now: datetime | None) -> datetime:
+    return datetime.now(schedule.TZ) if now is None else now
+
+
+def search(
+    index: SearchIndex,
+    query: Query,
+    *,
+    now: datetime | None = None,
+    geocoder=None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> SearchResults:
+    """Run a query: results ranked by `query.sort`, `offset`/`limit` paging, facet counts and the sentence.
+
+    Several values in one group match any of them; different groups must all match. Online, phone,
+    statewide and national resources match wherever the person is; other resources without coordinates
+    are left out when a place is given. A place that cannot be found gives no results and its message.
+    Without `include_inactive` only active resources are shown (temporarily closed ones are hidden too);
+    without `include_unconfirmed` only those the source confirmed. `now` defaults to the current time.
+    """
+    if not isinstance(index, SearchIndex):
+        index = SearchIndex.from_catalog(index) if hasattr(index, "conn") else SearchIndex.from_records(index)
+    now = _chicago_now(now)
+    place, message = _resolve_place(query, geocoder)
+    description = describe(query, place)
+    if message:
+        return SearchResults(message=message, description=description)
+    plan = Selection(index, query, place, now)
+    rows = np.flatnonzero(plan.final)
+    offset = max(int(offset or 0), 0)
+    ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
+    page = ordered[offset:]
+    resources = index.resources(page.tolist())
+    results = []
+    reference = reference_time(now)
+    for row, resource in zip(page.tolist(), resources):
+        kind = int(index.remote_kind[row])
+        miles = None if plan.distance is None or kind else float(plan.distance[row])
+        if kind:
+            label = _REMOTE_LABELS[kind]
+        else:
+            label = f"{miles:.1f} mi" if miles is not None else ""
+        found = schedule.next_meeting(resource.schedule, reference) if resource.schedule else None
+        results.append(Result(resource, miles, label, found[1] if found else None))
+    return SearchResults(
+        results=results,
+        total=len(rows),
+        facets=plan.facets(),
+        place=place,
+        message="",
+        description=description,
+    )
