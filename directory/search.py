@@ -7,6 +7,8 @@ themselves are only built for the page of results returned.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 import sqlite3
 import threading
@@ -112,6 +114,8 @@ class SearchResults:
     place: Place | None = None
     message: str = ""
     description: str = ""
+    # With no results: how many unconfirmed listings would match, so the page can offer to include them.
+    unconfirmed_matches: int = 0
 
 
 class _Factor:
@@ -501,6 +505,10 @@ def search(
             label = f"{miles:.1f} mi" if miles is not None else ""
         found = schedule.next_meeting(resource.schedule, reference) if resource.schedule else None
         results.append(Result(resource, miles, label, found[1] if found else None))
+    unconfirmed = 0
+    if not len(rows) and not query.include_unconfirmed:
+        wider = dataclasses.replace(query, include_unconfirmed=True)
+        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
     return SearchResults(
         results=results,
         total=len(rows),
@@ -508,4 +516,5 @@ def search(
         place=place,
         message="",
         description=description,
+        unconfirmed_matches=unconfirmed,
     )

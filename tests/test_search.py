@@ -494,3 +494,12 @@ def test_command_line_unknown_place(catalog_path, capsys):
     assert status == 2
     assert "We couldn't find '00000'" in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_empty_result_counts_the_hidden_unconfirmed_matches(index):
+    """With nothing confirmed to show, the results say how many unconfirmed listings would match."""
+    query = Query(text="unconfirmed", **CENTRE)
+    found = search(index, query, now=NOW)
+    assert found.total == 0 and found.unconfirmed_matches == 1
+    shown = search(index, Query(text="unconfirmed", include_unconfirmed=True, **CENTRE), now=NOW)
+    assert shown.unconfirmed_matches == 0 and [r.resource.id for r in shown.results] == ["test-k"]

@@ -177,6 +177,11 @@ def _as_table(found: SearchResults) -> str:
     lines = [found.description + "."]
     if not found.results:
         lines.append("No results. Try a larger radius or fewer filters.")
+        if found.unconfirmed_matches:
+            lines.append(
+                f"{found.unconfirmed_matches} unconfirmed listing(s) match: add --include-unconfirmed to see them "
+                "(call ahead before referring)."
+            )
         return "\n".join(lines)
     shown = len(found.results)
     lines.append(
