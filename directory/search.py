@@ -8,7 +8,6 @@ themselves are only built for the page of results returned.
 from __future__ import annotations
 
 import dataclasses
-
 import re
 import sqlite3
 import threading
