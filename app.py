@@ -1,0 +1,135 @@
+"""Illinois Aftercare Directory: the Streamlit entry point — navigation, page setup and the shared sidebar.
+
+Every page runs inside `main()`, which loads the catalog once per file version, keeps the visitor's
+settings and referral list in their session, and turns any unexpected error into a plain message.
+"""
+
+import logging
+import os
+import traceback
+from pathlib import Path
+
+import streamlit as st
+
+from directory import catalog as store
+from directory import geo
+from directory import settings as network
+from directory.maps import tel_url
+from directory.referrals import ReferralList
+from directory.words import t
+
+log = logging.getLogger("aftercare.app")
+# The three lines DESIGN.md asks for on every page: (number shown, words key).
+CRISIS_LINES = (
+    ("988", "crisis.988"),
+    ("833-234-6343", "crisis.illinois"),
+    ("1-800-662-4357", "crisis.samhsa"),
+)
+PAGES = {
+    "find": ("pages/find.py", "nav.find", ":material/search:"),
+    "details": ("pages/details.py", "nav.details", ":material/info:"),
+    "referral-list": ("pages/referral_list.py", "nav.list", ":material/checklist:"),
+    "care-plan": ("pages/care_plan.py", "nav.plan", ":material/assignment:"),
+    "catalog": ("pages/catalog.py", "nav.catalog", ":material/database:"),
+    "about": ("pages/about.py", "nav.about", ":material/menu_book:"),
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_directory(path: str, mtime: float):
+    """The catalog and its search index, rebuilt only when the catalog file changes (mtime is the key)."""
+    from directory.search import SearchIndex
+
+    catalog = store.Catalog(path)
+    return catalog, SearchIndex.from_catalog(catalog)
+
+
+@st.cache_resource(show_spinner=False)
+def online_geocoder() -> geo.OnlineGeocoder:
+    """One geocoder per server, so its cache and its one-request-a-second limit are shared."""
+    return geo.OnlineGeocoder(user_agent=network.GEOCODER_USER_AGENT)
+
+
+@st.cache_resource(show_spinner=False)
+def page_icon():
+    """A plain dark-blue disc drawn here: an emoji or material icon would be fetched from a CDN."""
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    ImageDraw.Draw(icon).ellipse((4, 4, 60, 60), fill="#1d4f91", outline="#ffffff", width=4)
+    return icon
+
+
+def crisis_sidebar() -> None:
+    with st.sidebar:
+        st.subheader(t("crisis.title"))
+        lines = [f"**[{number}]({tel_url(number)})** — {t(key)}" for number, key in CRISIS_LINES]
+        st.markdown("  \n".join(lines) + "  \n" + t("crisis.911"))
+
+
+def settings_sidebar() -> network.Settings:
+    base = network.from_env()
+    with st.sidebar.expander(t("settings.title")):
+        st.caption(t("settings.offline_note"))
+        geocoding = st.toggle(
+            t("settings.geocoding"),
+            value=base.online_geocoding,
+            key="set_geocoding",
+            help=t("settings.geocoding_help"),
+        )
+        tiles = st.toggle(
+            t("settings.tiles"), value=base.map_tiles, key="set_tiles", help=t("settings.tiles_help")
+        )
+    return base.replace(online_geocoding=geocoding, map_tiles=tiles)
+
+
+def open_directory() -> bool:
+    """Put the catalog and index in the session; False (with a message shown) when there is none."""
+    path = os.environ.get("AFTERCARE_CATALOG") or str(store.DEFAULT_DB)
+    if not Path(path).is_file():
+        st.error(t("app.no_catalog"))
+        return False
+    try:
+        # A commit in WAL mode touches only the -wal file until the next checkpoint.
+        mtime = max(p.stat().st_mtime for p in (Path(path), Path(path + "-wal")) if p.exists())
+        catalog, index = load_directory(path, mtime)
+    except store.CatalogError as exc:
+        st.error(t("app.bad_catalog", problem=str(exc)))
+        return False
+    st.session_state["catalog"], st.session_state["search_index"] = catalog, index
+    return True
+
+
+def main() -> None:
+    st.set_page_config(page_title=t("app.title"), page_icon=page_icon(), layout="wide")
+    pages = [
+        st.Page(path, title=t(key), icon=icon, url_path=slug, default=slug == "find")
+        for slug, (path, key, icon) in PAGES.items()
+    ]
+    page = st.navigation(pages)
+    state = st.session_state
+    state.setdefault("referral_list", ReferralList())
+    crisis_sidebar()
+    st.sidebar.page_link(
+        PAGES["referral-list"][0], label=t("sidebar.list_count", count=len(state["referral_list"]))
+    )
+    settings = state["settings"] = settings_sidebar()
+    state["geocoder"] = online_geocoder() if settings.online_geocoding else None
+    if not open_directory() and page.url_path not in ("about", "care-plan"):
+        return
+    try:
+        page.run()
+    except Exception as exc:  # noqa: BLE001 - the visitor gets a message, never a traceback
+        # The type only: messages can quote what somebody typed.
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error(
+            "page %s failed with %s at %s:%s",
+            page.url_path or "find",
+            type(exc).__name__,
+            Path(frame.filename).name,
+            frame.lineno,
+        )
+        st.error(t("app.error"))
+
+
+main()

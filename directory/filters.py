@@ -1,0 +1,158 @@
+"""The Find page's form in plain data: which filters exist, how they are grouped and labelled, how widget
+values become a `Query` and back, and the text of a result card.
+
+Pages only draw what this module describes, so the form is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from directory import maps
+from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
+from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
+from directory.words import kind_text, md, md_link, t, vocab, when_text, where_text
+
+PREFIX = "f_"  # widget keys are f_<Query field>
+RADII = (1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
+SOON_HOURS = (None, 1.0, 2.0, 4.0, 12.0)
+MONTHS = (None, 6, 12, 24)
+KEEP_ON_CLEAR = ("place", "latitude", "longitude", "radius", "sort")
+QUERY_FIELDS = tuple(f.name for f in fields(Query))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter widget: the Query field it sets, its tab, its kind of widget, and its fixed choices."""
+
+    name: str
+    group: str  # "" = shown above the tabs
+    widget: str  # pills | multiselect | selectbox | toggle | checkbox
+    choices: tuple = ()  # empty: the values the catalog holds (from the facet counts)
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("categories", "", "pills", tuple(Category.values())),
+    Filter("weekdays", "when", "pills", tuple(range(7))),
+    Filter("times_of_day", "when", "pills", TIMES_OF_DAY),
+    Filter("in_progress", "when", "toggle"),
+    Filter("starting_within", "when", "selectbox", SOON_HOURS),
+    Filter("formats", "how", "pills", tuple(Format.values())),
+    Filter("fellowships", "how", "multiselect"),
+    Filter("subcategories", "how", "multiselect"),
+    Filter("wheelchair", "how", "checkbox"),
+    Filter("populations", "who", "multiselect", tuple(Population.values())),
+    Filter("languages", "who", "multiselect"),
+    Filter("payment", "cost", "multiselect", tuple(Payment.values())),
+    Filter("moud_services", "cost", "multiselect", tuple(MoudService.values())),
+    Filter("mat_friendly", "cost", "checkbox"),
+    Filter("verified_within_months", "listing", "selectbox", MONTHS),
+    Filter("include_unconfirmed", "listing", "checkbox"),
+    Filter("include_inactive", "listing", "checkbox"),
+)
+GROUPS = ("when", "how", "who", "cost", "listing")
+_LABEL_KEYS = {
+    "wheelchair": "find.wheelchair",
+    "mat_friendly": "find.mat_friendly",
+    "include_unconfirmed": "find.unconfirmed",
+    "include_inactive": "find.inactive",
+}
+
+
+def title(name: str) -> str:
+    """The label of a filter widget."""
+    return t(_LABEL_KEYS.get(name, f"find.{name}"))
+
+
+def value_label(name: str, value: object) -> str:
+    """How one choice of a filter reads: "Tue", "Evening", "Medicaid", "4 hours"."""
+    if name == "weekdays":
+        return WEEKDAY_NAMES[int(value)][:3]
+    if name == "times_of_day":
+        return str(value).capitalize()
+    if name == "starting_within":
+        return t("find.soon_hours", hours=f"{value:g}") if value else t("find.soon_any")
+    if name == "verified_within_months":
+        return t("find.verified_months", months=value) if value else t("find.verified_any")
+    if name == "languages":
+        return LANGUAGE_NAMES.get(str(value), str(value))
+    if name == "subcategories":
+        return str(value).replace("_", " ")
+    field = {"categories": "category", "formats": "format"}.get(name, name)
+    return vocab(field, str(value))
+
+
+def choices(item: Filter, facets: Mapping[str, Mapping[str, int]], current: object) -> list:
+    """The filter's choices (fixed, or every value the catalog holds), plus any chosen value not among them."""
+    options = list(item.choices or facets.get(item.name, {}))
+    chosen = current if isinstance(current, list) else [current]
+    return options + [v for v in chosen if v is not None and v not in options]
+
+
+def counted(name: str, facets: Mapping[str, Mapping[str, int]]):
+    """A format function that adds the facet count to each choice: "Medicaid (12)"."""
+    counts = facets.get(name, {})
+
+    def fmt(value: object) -> str:
+        text = value_label(name, value)
+        return f"{text} ({counts[str(value)]})" if str(value) in counts else text
+
+    return fmt
+
+
+def widget_state(query: Query) -> dict[str, object]:
+    """Widget values (by key) that show this query."""
+    return {PREFIX + n: list(v) if isinstance(v, tuple) else v for n, v in query.__dict__.items()}
+
+
+def cleared(query: Query) -> dict[str, object]:
+    """Widget values with every filter back to its default, keeping the place, distance and sort."""
+    defaults = widget_state(Query())
+    return {k: v for k, v in defaults.items() if k[len(PREFIX) :] not in KEEP_ON_CLEAR}
+
+
+def query_from_state(state: Mapping[str, object]) -> Query:
+    """The query the widgets show (missing widgets keep the default)."""
+    return Query(**{n: state[PREFIX + n] for n in QUERY_FIELDS if PREFIX + n in state})
+
+
+def page_params(query: Query, *, as_map: bool, page: int) -> dict[str, str]:
+    """The URL of a Find view: the query, plus view=map and the page number when they are not the default."""
+    params = query.to_params()
+    if as_map:
+        params["view"] = "map"
+    elif page > 1:
+        params["page"] = str(page)
+    return params
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What a result card says, as markdown with catalog text escaped."""
+
+    head: str
+    badges: tuple[tuple[str, str], ...]  # (text, colour)
+    body: str
+    caption: str
+
+
+def card_text(result, now: datetime) -> CardText:
+    """The card of one search result: name, kind and distance; badges; when, where and links; provenance."""
+    r = result.resource
+    head = f"**{md(r.name)}**  \n{md(kind_text(r))}"
+    if result.distance_label:
+        head += f" · **{md(result.distance_label)}**"
+    badges = []
+    if r.verification == "unconfirmed":
+        badges.append((t("card.unconfirmed"), "orange"))
+    if r.status != "active":
+        badges.append((t("card.closed" if r.status == "temporarily_closed" else "card.inactive"), "red"))
+    lines = [md(x) for x in (when_text(r, result.next_start, now), where_text(r)) if x]
+    links = [md_link(t("card.call", phone=p), maps.tel_url(p)) for p in r.phones[:2]]
+    links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
+    links.append(md_link(t("card.directions"), maps.directions_url(r)))
+    lines.append(" · ".join(x for x in links if x))
+    caption = md(t("card.source", source=r.source, as_of=r.as_of))
+    return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)

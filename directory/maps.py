@@ -1,0 +1,326 @@
+"""Folium maps of search results that draw with no internet, and links that open the phone's own apps.
+
+Leaflet, jQuery and Leaflet.markercluster are served by the app from static/ (at /app/static/...). The
+Find page keeps one stable base map (`base_map`) and passes the changing markers as feature groups
+(`result_layers`) to `st_folium(feature_group_to_add=...)`, so panning and zooming never reload the map.
+Every piece of catalog text that reaches the map is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from directory.schema import Resource
+
+STATIC_URL = "/app/static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+VENDOR = f"{STATIC_URL}/vendor"
+MAP_JS = [("leaflet", f"{VENDOR}/leaflet/leaflet.js"), ("jquery", f"{VENDOR}/jquery/jquery.min.js")]
+MAP_CSS = [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]
+CLUSTER_JS = [("markerclusterjs", f"{VENDOR}/leaflet.markercluster/leaflet.markercluster.js")]
+CLUSTER_CSS = [
+    ("markerclustercss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.css"),
+    ("markerclusterdefaultcss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.Default.css"),
+]
+ILLINOIS_CENTER = (40.0, -89.2)
+ILLINOIS_ZOOM = 6
+OUTLINE_COLOUR = "#4a4a4a"
+PLACE_COLOUR = "#111111"
+DETAILS_PATH = "/details"
+METRES_PER_MILE = 1609.344
+MIN_ZOOM, MAX_ZOOM = 5, 18
+# Kind -> (marker colour, Streamlit markdown colour used by the legend under the map). Distinct hues,
+# each dark enough for white cluster counts (WCAG AA for large text).
+KIND_COLOURS: dict[str, tuple[str, str]] = {
+    "support_group": ("#1c6fd1", "blue"),
+    "recovery_housing": ("#1b8a3a", "green"),
+    "treatment": ("#7b3fd9", "violet"),
+    "crisis_line": ("#d42a2a", "red"),
+    "government_program": ("#b35c00", "orange"),
+    "national_resource": ("#5f6470", "gray"),
+}
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One marker: where, which resource, and the escaped HTML of its tooltip and popup."""
+
+    latitude: float
+    longitude: float
+    resource_id: str
+    kind: str
+    tooltip_html: str
+    popup_html: str
+
+
+class ResultCluster(JSCSSMixin, folium.MacroElement):
+    """Round markers of one kind in one Leaflet.markercluster group, built in the browser from a JSON array.
+
+    Markers are added with `addLayers` in chunks, which keeps 5,000 markers well under a second. Like
+    folium's FastMarkerCluster, it keeps no Python marker objects, so `get_bounds()` is unavailable.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var rows = {{ this.rows|tojson }};
+            var colour = {{ this.colour|tojson }};
+            var cluster = L.markerClusterGroup({
+                chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
+                iconCreateFunction: function(c) {
+                    var n = c.getChildCount();
+                    var size = n < 10 ? 32 : (n < 100 ? 38 : 46);
+                    return L.divIcon({
+                        html: '<div style="font:bold 13px sans-serif;background:' + colour + ';color:#fff;'
+                            + 'border:2px solid #fff;box-sizing:border-box;border-radius:50%;width:' + size
+                            + 'px;height:' + size + 'px;line-height:' + (size - 4) + 'px;text-align:center;'
+                            + 'box-shadow:0 0 3px rgba(0,0,0,.6)">' + n + '</div>',
+                        className: 'aftercare-cluster', iconSize: L.point(size, size)});
+                }
+            });
+            var markers = new Array(rows.length);
+            var icon = L.divIcon({
+                className: 'aftercare-marker', iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
+                tooltipAnchor: [10, 0],
+                html: '<span style="display:block;box-sizing:border-box;width:22px;height:22px;border-radius:50%;'
+                    + 'background:' + colour + ';border:3px solid #fff;box-shadow:0 0 2px 1px rgba(0,0,0,.55)"></span>'
+            });
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];
+                // Leaflet markers are keyboard-focusable (Tab, Enter opens the popup) and easy to tap.
+                var m = L.marker([r[0], r[1]], {icon: icon, keyboard: true, riseOnHover: true});
+                m.bindTooltip(r[2]);
+                m.bindPopup(r[3], {maxWidth: 280});
+                markers[i] = m;
+            }
+            cluster.addLayers(markers);
+            cluster.addTo({{ this._parent.get_name() }});
+            return cluster;
+        })();
+        {% endmacro %}
+        """
+    )
+    default_js = CLUSTER_JS
+    default_css = CLUSTER_CSS
+
+    def __init__(self, points: Sequence[MapPoint], colour: str):
+        super().__init__()
+        self._name = "ResultCluster"
+        self.colour = colour
+        self.rows = [
+            [round(p.latitude, 6), round(p.longitude, 6), p.tooltip_html, p.popup_html] for p in points
+        ]
+
+
+class _IconPath(folium.MacroElement):
+    """Tells Leaflet where the default marker images are, before any marker is drawn."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        f"L.Icon.Default.imagePath = '{VENDOR}/leaflet/images/';"
+        "{% endmacro %}"
+    )
+
+
+@cache
+def illinois_outline() -> dict:
+    """The Illinois outline (US Census Bureau via us-atlas) drawn under the markers."""
+    return json.loads((STATIC_DIR / "illinois.geojson").read_text(encoding="utf-8"))
+
+
+def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str = "") -> folium.Map:
+    """The map every result layer is drawn on: offline assets, the Illinois outline, tiles only if asked.
+
+    It depends only on the tile setting, so the same settings give the same map and st_folium keeps it
+    mounted (and keeps the user's pan and zoom) across reruns.
+    """
+    m = folium.Map(location=ILLINOIS_CENTER, zoom_start=ILLINOIS_ZOOM, tiles=None, control_scale=True)
+    # Without a tile layer Leaflet has no maxZoom, and markercluster refuses to start without one.
+    m.options.update(max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM)
+    m.default_js = list(MAP_JS)
+    m.default_css = list(MAP_CSS)
+    m.add_child(_IconPath())
+    if tiles and tile_url:
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or tile_url, name="Street map").add_to(m)
+    folium.GeoJson(
+        illinois_outline(),
+        name="Illinois",
+        control=False,
+        interactive=False,
+        style_function=lambda feature: {"color": OUTLINE_COLOUR, "weight": 2, "fillOpacity": 0.04},
+    ).add_to(m)
+    return m
+
+
+def popup_html(resource: Resource, kind_label: str, when: str = "", details_label: str = "Details") -> str:
+    """The popup of one marker: name, kind, next meeting or hours, and a link to its details page."""
+    parts = [f"<strong>{html.escape(resource.name)}</strong>", html.escape(kind_label)]
+    if when:
+        parts.append(html.escape(when))
+    href = f"{DETAILS_PATH}?{urlencode({'id': resource.id})}"
+    parts.append(
+        f'<a href="{html.escape(href)}" target="_blank" rel="noopener">{html.escape(details_label)}</a>'
+    )
+    return "<br>".join(parts)
+
+
+def map_points(items: Iterable[tuple[Resource, str, str]], details_label: str = "Details") -> list[MapPoint]:
+    """Markers for the (resource, kind label, when text) items that have coordinates."""
+    return [
+        MapPoint(
+            r.latitude,
+            r.longitude,
+            r.id,
+            r.category,
+            html.escape(r.name),
+            popup_html(r, kind_label, when, details_label),
+        )
+        for r, kind_label, when in items
+        if r.has_location
+    ]
+
+
+def result_layers(
+    points: Sequence[MapPoint],
+    *,
+    kind_names: dict[str, str],
+    place: tuple[float, float, str] | None = None,
+    radius_miles: float | None = None,
+) -> list[folium.FeatureGroup]:
+    """One feature group per kind (for st_folium's feature_group_to_add), plus the searched place and radius.
+
+    `kind_names` gives each kind's layer name; `place` is (latitude, longitude, label).
+    """
+    layers: list[folium.FeatureGroup] = []
+    for kind, (colour, _) in KIND_COLOURS.items():
+        chosen = [p for p in points if p.kind == kind]
+        if not chosen:
+            continue
+        group = folium.FeatureGroup(name=kind_names.get(kind, kind))
+        ResultCluster(chosen, colour).add_to(group)
+        layers.append(group)
+    if place is not None:
+        lat, lon, label = place
+        group = folium.FeatureGroup(name=label or "search")
+        shapes: list[folium.Path] = []
+        if radius_miles:
+            shapes.append(
+                folium.Circle(
+                    [lat, lon],
+                    radius=radius_miles * METRES_PER_MILE,
+                    color=PLACE_COLOUR,
+                    weight=2,
+                    dash_array="6 6",
+                    fill=False,
+                )
+            )
+        shapes.append(
+            folium.CircleMarker(
+                [lat, lon],
+                radius=7,
+                color=PLACE_COLOUR,
+                weight=3,
+                fill=True,
+                fill_color="#ffffff",
+                fill_opacity=1,
+            )
+        )
+        for shape in shapes:
+            # Not clickable: a click on the searched place must not count as choosing a listing.
+            shape.options["interactive"] = False
+            shape.add_to(group)
+        layers.append(group)
+    return layers
+
+
+def fit_view(
+    coordinates: Sequence[tuple[float, float]],
+    *,
+    place: tuple[float, float] | None = None,
+    radius_miles: float | None = None,
+    width_px: int = 700,
+    height_px: int = 500,
+    max_zoom: int = 15,
+) -> tuple[tuple[float, float], int]:
+    """The centre and zoom that show every coordinate (and the search circle) on a map of the given size."""
+    lats = [c[0] for c in coordinates]
+    lons = [c[1] for c in coordinates]
+    if place is not None:
+        lats.append(place[0])
+        lons.append(place[1])
+        if radius_miles:
+            dlat = radius_miles / 69.0
+            dlon = radius_miles / (69.0 * max(math.cos(math.radians(place[0])), 0.1))
+            lats += [place[0] - dlat, place[0] + dlat]
+            lons += [place[1] - dlon, place[1] + dlon]
+    if not lats:
+        return ILLINOIS_CENTER, ILLINOIS_ZOOM
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    center = ((south + north) / 2, (west + east) / 2)
+
+    def mercator_y(lat: float) -> float:
+        s = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
+        return math.log((1 + s) / (1 - s)) / 2
+
+    # Web-Mercator: at zoom z the world is 256 * 2**z pixels wide; keep a 10% margin.
+    lon_span = max(east - west, 1e-6) / 360
+    lat_span = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi)
+    zoom_x = math.log2(width_px * 0.9 / 256 / lon_span)
+    zoom_y = math.log2(height_px * 0.9 / 256 / lat_span)
+    zoom = int(max(3, min(max_zoom, math.floor(min(zoom_x, zoom_y)))))
+    return (round(center[0], 6), round(center[1], 6)), zoom
+
+
+def ids_at(
+    points: Sequence[MapPoint], latitude: float, longitude: float, tolerance: float = 1e-5
+) -> list[str]:
+    """Ids of the markers at a clicked point (several meetings often share one address)."""
+    return [
+        p.resource_id
+        for p in points
+        if abs(p.latitude - latitude) <= tolerance and abs(p.longitude - longitude) <= tolerance
+    ]
+
+
+def directions_url(resource: Resource) -> str:
+    """A link that opens the phone's maps app with directions to the resource; "" when it has no place.
+
+    Uses the street address when there is one; coordinates only when they are the address's own
+    (a ZIP or city centre would send someone to the wrong door).
+    """
+    if resource.address:
+        text = ", ".join(
+            p for p in (resource.address, resource.city, f"{resource.state} {resource.zip}".strip()) if p
+        )
+        destination = text
+    elif resource.has_location and resource.geocode_precision == "address":
+        destination = f"{resource.latitude:.6f},{resource.longitude:.6f}"
+    else:
+        return ""
+    return "https://www.google.com/maps/dir/?api=1&destination=" + quote(destination, safe=",")
+
+
+def tel_url(phone: str) -> str:
+    """A tap-to-call `tel:` link for a US phone number or a short code such as 988; "" when it is not one."""
+    main = re.split(r"(?i)\s*(?:ext\.?|x|,|;)\s*\d*$", phone.strip())[0]
+    digits = re.sub(r"\D", "", main)
+    if len(digits) == 10:
+        return f"tel:+1{digits}"
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"tel:+{digits}"
+    if len(digits) == 3 and digits.endswith("11") or digits == "988":
+        return f"tel:{digits}"
+    return ""

@@ -1,0 +1,374 @@
+"""Every sentence the app shows, looked up by key: `t("find.title")`. English now; Spanish adds a table.
+
+Also the few functions that turn a record into the plain words of a result card (kind, when it meets,
+where it is) and escape catalog text for Streamlit markdown, where it is untrusted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+from datetime import datetime, timedelta
+
+from directory.schema import WEEKDAY_NAMES, Resource, Slot, label
+
+log = logging.getLogger(__name__)
+
+ENGLISH: dict[str, str] = {
+    # app and sidebar
+    "app.title": "Illinois Aftercare Directory",
+    "app.error": (
+        "Something went wrong on this page. Nothing you entered was saved. Please try again, or use the "
+        "crisis lines in the sidebar if you need help now."
+    ),
+    "app.no_catalog": (
+        "The directory has no data yet. Whoever runs this app can build it with `make build-catalog` "
+        "(or set AFTERCARE_CATALOG to a catalog file)."
+    ),
+    "app.bad_catalog": "The directory data could not be opened: {problem}",
+    "nav.find": "Find resources",
+    "nav.details": "Resource details",
+    "nav.list": "Referral list",
+    "nav.plan": "Care plan",
+    "nav.catalog": "Catalog",
+    "nav.about": "About the data",
+    "crisis.title": "Need help now?",
+    "crisis.988": "988 Suicide & Crisis Lifeline — call or text",
+    "crisis.illinois": "Illinois Helpline for Opioids & Other Substances",
+    "crisis.samhsa": "SAMHSA National Helpline (free, 24/7)",
+    "crisis.911": "In an emergency, call [911](tel:911).",
+    "sidebar.list_count": "Referral list ({count})",
+    "settings.title": "Internet use",
+    "settings.offline_note": "The app works without the internet. These switches are for this visit only.",
+    "settings.geocoding": "Search street addresses online",
+    "settings.geocoding_help": "Sends the address you type to OpenStreetMap to find it. ZIP codes and cities work without it.",
+    "settings.tiles": "Show street map",
+    "settings.tiles_help": "Loads map pictures from the internet. Without it the map shows only the Illinois outline.",
+    # find page
+    "find.title": "Find recovery support near you",
+    "find.intro": "Meetings, recovery housing, treatment and help lines in Illinois. Nothing you search is stored.",
+    "find.place": "ZIP code or city",
+    "find.place_online": "ZIP code, city or street address",
+    "find.place_help": "For example a 5-digit ZIP code, or a city name.",
+    "find.radius": "How far (miles)",
+    "find.locate": "Use my location",
+    "find.located": "Using your location.",
+    "find.locate_denied": (
+        "Your browser did not share your location. You can allow it in the browser's settings, or type a "
+        "ZIP code or city instead."
+    ),
+    "find.locate_failed": "Your location could not be found just now. Type a ZIP code or city instead.",
+    "find.categories": "What are you looking for?",
+    "find.text": "Name or word",
+    "find.text_help": "Part of a name, an organization or a city.",
+    "find.sort": "Sort by",
+    "sort.distance": "Nearest first",
+    "sort.next": "Meeting soonest",
+    "sort.name": "Name (A–Z)",
+    "sort.verified": "Recently checked",
+    "find.more_filters": "More filters",
+    "find.group_when": "When",
+    "find.group_how": "Type of meeting or place",
+    "find.group_who": "Who it is for",
+    "find.group_cost": "Cost and medication",
+    "find.group_listing": "Which listings",
+    "find.weekdays": "Days",
+    "find.times_of_day": "Time of day",
+    "find.in_progress": "Happening now",
+    "find.starting_within": "Starting within",
+    "find.soon_any": "Any time",
+    "find.soon_hours": "{hours} hours",
+    "find.formats": "How people attend",
+    "find.fellowships": "Fellowship or program",
+    "find.subcategories": "Kind of place or service",
+    "find.populations": "Groups for",
+    "find.languages": "Language",
+    "find.payment": "Payment accepted",
+    "find.moud_services": "Medication offered (MOUD)",
+    "find.mat_friendly": "Welcomes people on medication for opioid use disorder",
+    "find.wheelchair": "Wheelchair accessible",
+    "find.verified_within_months": "Checked within",
+    "find.verified_any": "Any date",
+    "find.verified_months": "{months} months",
+    "find.unconfirmed": "Include unconfirmed listings",
+    "find.inactive": "Include closed listings",
+    "find.clear": "Clear filters",
+    "find.count": "{count} results",
+    "find.count_one": "1 result",
+    "find.view": "Show results as",
+    "view.list": "List",
+    "view.map": "Map",
+    "find.empty": (
+        "Nothing matches this search. Try a larger distance, or clear a filter — for example the day or time."
+    ),
+    "find.empty_widen": "Search up to {miles} miles",
+    "find.page": "Page {page} of {pages}",
+    "find.prev": "Previous page",
+    "find.next": "Next page",
+    "find.link_notes": "Some parts of the link were not used:",
+    "find.no_map_place": "{count} results have no place on the map (online, by phone or statewide); see the list.",
+    "find.map_hint": "Tap a marker to see that listing below the map.",
+    "find.selected": "Selected on the map",
+    "find.legend": "Colours on the map:",
+    "find.your_search": "Your search",
+    # result card
+    "card.distance": "{distance}",
+    "card.next": "Next: {when}",
+    "card.hours": "Hours: {hours}",
+    "card.meets": "Meets: {schedule}",
+    "card.call": "Call {phone}",
+    "card.website": "Website",
+    "card.directions": "Directions",
+    "card.join": "Join online",
+    "card.details": "Details",
+    "card.add": "Add to referral list",
+    "card.added": "On your list ✓",
+    "card.added_toast": "Added to your referral list.",
+    "card.unconfirmed": "Unconfirmed — call ahead",
+    "card.closed": "Temporarily closed",
+    "card.inactive": "No longer listed by its source",
+    "card.source": "Source: {source}, as of {as_of}",
+    "when.today": "today {time}",
+    "when.tomorrow": "tomorrow {time}",
+    "when.weekday": "{day} {time}",
+    "when.now": "happening now (started {time})",
+    # field names on the details page
+    "field.organization": "Organization",
+    "field.format": "How people attend",
+    "field.coverage": "Serves",
+    "field.fellowship": "Fellowship or program",
+    "field.meeting_types": "Meeting types",
+    "field.services": "Services",
+    "field.populations": "Groups for",
+    "field.languages": "Languages",
+    "field.accessibility": "Accessibility",
+    "field.payment": "Payment accepted",
+    "field.cost": "Cost",
+    "field.moud_services": "Medication offered (MOUD)",
+    "field.mat_friendly": "Welcomes people on MOUD",
+    "field.license": "Licence or certification",
+    "field.hours": "Hours",
+    "field.status": "Status",
+    "field.notes": "Notes",
+    "field.email": "E-mail",
+    "field.conference_phone": "Dial-in phone",
+    "field.label": "About",
+    "field.value": "What we know",
+    # details page
+    "details.title": "Resource details",
+    "details.missing": "No listing was chosen. Find one on the Find resources page.",
+    "details.unknown": "This listing is not in the directory (it may have been removed).",
+    "details.back": "Back to search",
+    "details.about": "About",
+    "details.where": "Where",
+    "details.contact": "Contact",
+    "details.schedule": "Weekly schedule (Central Time)",
+    "details.day": "Day",
+    "details.start": "Starts",
+    "details.end": "Ends",
+    "details.facts": "Details",
+    "details.provenance": "Where this information comes from",
+    "details.source": "Source",
+    "details.source_link": "Source page",
+    "details.as_of": "As of",
+    "details.verification": "Checked",
+    "details.housing_note": (
+        "Illinois law asks directories to show whether a recovery residence is licensed or certified. "
+        "Listing a residence that is not licensed is not an endorsement."
+    ),
+    "details.report": "Report a problem with this listing",
+    "details.report_intro": (
+        "Tell us what is wrong (a wrong phone number, a closed meeting…). Please do not write anything "
+        "about yourself or a patient."
+    ),
+    "details.report_problem": "What is wrong?",
+    "details.report_contact": "Your e-mail or phone, if we may ask you about it (optional)",
+    "details.report_send": "Send report",
+    "details.report_thanks": "Thank you. The report was saved for the people who keep the directory.",
+    "details.report_empty": "Say what is wrong before sending.",
+    "details.report_limit": "You have sent {count} reports in this visit, which is the most we accept. Thank you.",
+    # referral list page
+    "list.title": "Referral list",
+    "list.intro": "The listings you picked. The list is kept only in this browser tab and is gone when you close it.",
+    "list.empty": "Your list is empty. Add listings from the Find resources page.",
+    "list.up": "Up",
+    "list.down": "Down",
+    "list.remove": "Remove",
+    "list.note": "Note for {name}",
+    "list.note_help": "Shown on printouts. Do not write diagnoses.",
+    "list.removed": "Removed from your list.",
+    "list.missing": "{count} listings on this list are no longer in the directory and were left out.",
+    "list.exports": "Save or print",
+    "list.exports_missing": "Saving and printing are not available yet.",
+    "list.export_failed": "This file could not be made: {problem}",
+    "export.csv": "Spreadsheet (CSV)",
+    "export.xlsx": "Excel",
+    "export.pdf": "PDF to print",
+    "export.html": "Print view (web page)",
+    "export.ics": "Calendar of meetings",
+    "list.share": "Share this list",
+    "list.share_help": "This link holds only the listings, not your notes.",
+    "list.loaded": "Loaded {count} listings from the link.",
+    # catalog page
+    "catalog.title": "The catalog",
+    "catalog.total": "{count} listings in the directory, {located} of them on the map.",
+    "catalog.by_kind": "Listings by kind",
+    "catalog.by_source": "Listings by source",
+    "catalog.by_verification": "Confirmed or not",
+    "catalog.by_status": "Open or closed",
+    "catalog.kinds_by_county": "Kinds of listing in the 15 counties with the most listings",
+    "catalog.age": "How old the information is",
+    "catalog.reports": "Latest imports and refreshes",
+    "catalog.no_reports": "No imports have been recorded yet.",
+    "catalog.count": "Listings",
+    "catalog.value": "Value",
+    "catalog.curation": "For curators",
+    "catalog.curation_off": (
+        "Curation is switched off: no curator password is set. To switch it on, make a password hash with "
+        "`python -m directory.curation` and set it as the environment variable "
+        "AFTERCARE_CURATOR_PASSWORD_HASH (or `curator_password_hash` in .streamlit/secrets.toml), then restart."
+    ),
+    "catalog.password": "Curator password",
+    "catalog.sign_in": "Sign in",
+    "catalog.sign_out": "Sign out",
+    "catalog.wrong_password": "That password is not right.",
+    "catalog.locked": "Too many wrong passwords in this visit. Reload the page to try again later.",
+    "catalog.signed_in": "Signed in as curator.",
+    "catalog.corrections": "Correction requests",
+    "catalog.no_corrections": "No open correction requests.",
+    "catalog.correction": "**{resource}** — filed {created}",
+    "catalog.contact": "Contact: {contact}",
+    "catalog.resolve": "Resolved",
+    "catalog.dismiss": "Dismiss",
+    "catalog.import": "Import a file",
+    "catalog.import_format": "File format",
+    "catalog.import_file": "File",
+    "catalog.import_preview": "Check the file",
+    "catalog.import_apply": "Apply these changes",
+    "catalog.import_nothing": "Nothing to apply.",
+    "catalog.import_applied": "Applied: {summary}",
+    "catalog.import_failed": "The file could not be read: {problem}",
+    "catalog.import_rejected": "Rows that were not taken",
+    "catalog.import_changes": "What would change",
+    # about page
+    "about.title": "About the data",
+    "about.unconfirmed_title": "What “unconfirmed” means",
+    "about.unconfirmed": (
+        "A listing marked **unconfirmed** comes from a source that has not confirmed it recently, or was "
+        "added from a secondary list. Details may be out of date. Please call ahead before you go. "
+        "Unconfirmed listings are hidden unless you choose to include them."
+    ),
+    "about.as_of": (
+        "Every listing shows its **source** and an **as-of date**: the day the source says the information "
+        "was true, or the day we copied it."
+    ),
+    "about.privacy_title": "Privacy",
+    "about.privacy": (
+        "The app stores nothing about the people who use it. Your searches, referral list and notes stay in "
+        "this browser tab. Problem reports about a listing are the only thing saved, and they are about "
+        "the listing."
+    ),
+    "about.sources_missing": "The list of data sources (data/SOURCES.md) is not available.",
+    "about.map_credits": "Map software and outline",
+    "about.geonames": "ZIP code and city locations: GeoNames (CC BY 4.0), through the `zipcodes` package.",
+}
+
+_FIELD_RE = re.compile(r"\{(\w+)")
+
+
+def t(key: str, **kwargs: object) -> str:
+    """The sentence for `key` with its {placeholders} filled; the key itself (logged) when it is unknown."""
+    text = ENGLISH.get(key)
+    if text is None:
+        log.warning("no words for key %s", key)
+        return key
+    if not kwargs:
+        return text
+    try:
+        return text.format(**kwargs)
+    except (KeyError, IndexError, ValueError):
+        log.warning("words for key %s need other values", key)
+        return text
+
+
+def placeholders(key: str) -> set[str]:
+    """The names a sentence expects, e.g. {"count"} for "find.count"."""
+    return {name for _, name, _, _ in string.Formatter().parse(ENGLISH[key]) if name}
+
+
+def vocab(field_name: str, value: str) -> str:
+    """The plain label of a vocabulary value (a kind, a payment…), as users see it."""
+    return ENGLISH.get(f"{field_name}.{value}") or label(field_name, value)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Catalog text made inert for Streamlit markdown: no links, images, HTML, emphasis or colour directives."""
+    cleaned = re.sub(r"[\x00-\x1f\x7f]", " ", str(text or ""))
+    return _MD_SPECIAL.sub(r"\\\1", cleaned)
+
+
+def md_link(label_text: str, url: str) -> str:
+    """A markdown link whose label is escaped and whose URL must be http(s), tel: or geo:; "" otherwise."""
+    if not re.match(r"^(https?://|tel:|geo:)[^\s<>\"'`]*$", url or ""):
+        return ""
+    safe_url = url.replace("(", "%28").replace(")", "%29")
+    return f"[{md(label_text)}]({safe_url})"
+
+
+def clock(hhmm: str) -> str:
+    """'19:00' -> '7:00 PM'; unknown text is returned as given."""
+    try:
+        hours, minutes = (int(x) for x in hhmm.split(":"))
+    except ValueError:
+        return hhmm
+    suffix = "AM" if hours < 12 else "PM"
+    return f"{(hours % 12) or 12}:{minutes:02d} {suffix}"
+
+
+def slot_words(slot: Slot) -> str:
+    """'Tuesday 7:00 PM–8:00 PM'."""
+    end = f"–{clock(slot.end)}" if slot.end else ""
+    return f"{WEEKDAY_NAMES[slot.weekday]} {clock(slot.start)}{end}"
+
+
+def next_words(start: datetime, now: datetime) -> str:
+    """When a meeting starts, said the way people say it: 'today 7:00 PM', 'Thursday 9:30 AM'."""
+    time_text = clock(start.strftime("%H:%M"))
+    if start <= now:
+        return t("when.now", time=time_text)
+    if start.date() == now.date():
+        return t("when.today", time=time_text)
+    if start.date() == (now + timedelta(days=1)).date():
+        return t("when.tomorrow", time=time_text)
+    return t("when.weekday", day=WEEKDAY_NAMES[start.weekday()], time=time_text)
+
+
+def when_text(resource: Resource, next_start: datetime | None, now: datetime) -> str:
+    """The card's time line: the next meeting, else the weekly times, else the opening hours; "" when none."""
+    if next_start is not None:
+        return t("card.next", when=next_words(next_start, now))
+    if resource.schedule:
+        shown = "; ".join(slot_words(s) for s in resource.schedule[:3])
+        return t("card.meets", schedule=shown + ("; …" if len(resource.schedule) > 3 else ""))
+    if resource.hours:
+        return t("card.hours", hours=resource.hours)
+    return ""
+
+
+def where_text(resource: Resource) -> str:
+    """Street, city and ZIP on one line."""
+    city_line = " ".join(
+        p for p in (f"{resource.city}," if resource.city else "", resource.state, resource.zip) if p
+    )
+    return ", ".join(p for p in (resource.address, resource.address2, city_line.rstrip(",")) if p)
+
+
+def kind_text(resource: Resource) -> str:
+    """The kind, with the fellowship or the kind of place when known: 'Support group · AA'."""
+    kind = vocab("category", resource.category)
+    extra = resource.fellowship or (resource.subcategory.replace("_", " ") if resource.subcategory else "")
+    return f"{kind} · {extra}" if extra else kind

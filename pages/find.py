@@ -1,0 +1,181 @@
+"""Find resources: a place, a distance and filters in; result cards or a map out. The search lives in the URL."""
+
+from datetime import datetime
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import locate
+from directory import filters, maps, schedule
+from directory.filters import FILTERS, GROUPS, PREFIX
+from directory.search import PARAM_KEYS, SORTS, Query, search
+from directory.words import md, t, vocab, when_text
+
+PAGE_SIZE = 20
+state = st.session_state
+
+
+def seed(params: dict) -> None:
+    """Widgets take their values from a URL (first visit, a pasted link, or coming back to the page)."""
+    query, state["_find_notes"] = Query.from_params({k: v for k, v in params.items() if k in PARAM_KEYS})
+    state.update(filters.widget_state(query))
+    state["f_view"] = "map" if params.get("view") == "map" else "list"
+    state["f_page"] = int(params["page"]) if str(params.get("page", "")).isdigit() else 1
+
+
+def add(resource_id: str) -> None:
+    if state["referral_list"].add(resource_id):
+        st.toast(t("card.added_toast"))
+
+
+def card(result, now: datetime, where: str) -> None:
+    text, rid = filters.card_text(result, now), result.resource.id
+    with st.container(border=True):
+        st.markdown(text.head)
+        for badge, colour in text.badges:
+            st.badge(badge, icon=":material/warning:", color=colour)
+        st.markdown(text.body)
+        st.caption(text.caption)
+        left, right = st.columns(2)
+        left.page_link(
+            "pages/details.py", label=t("card.details"), icon=":material/info:", query_params={"id": rid}
+        )
+        listed = rid in state["referral_list"]
+        label = t("card.added" if listed else "card.add")
+        right.button(label, key=f"{where}_add_{rid}", on_click=add, args=(rid,), disabled=listed)
+
+
+def draw(item, facets) -> None:
+    key, label = PREFIX + item.name, filters.title(item.name)
+    if item.widget in ("toggle", "checkbox"):
+        getattr(st, item.widget)(label, key=key)
+        return
+    options = filters.choices(item, facets, state.get(key))
+    extra = {"selection_mode": "multi"} if item.widget == "pills" else {}
+    getattr(st, item.widget)(label, options, format_func=filters.counted(item.name, facets), key=key, **extra)
+
+
+params = st.query_params.to_dict()
+last = state.get("_find_url")
+if not params and last and "f_place" not in state:  # back from another page: the last search again
+    params = last
+if params != last or "f_place" not in state:
+    seed(params)
+
+st.title(t("find.title"))
+st.caption(t("find.intro"))
+c_place, c_radius, c_locate = st.columns([3, 2, 1.4], vertical_alignment="bottom")
+with c_locate:
+    spot = locate(t("find.locate"), key="geolocate")
+if isinstance(spot, dict) and spot.get("ts") != state.get("_geo_ts"):
+    state["_geo_ts"] = spot.get("ts")
+    if isinstance(spot.get("lat"), (int, float)) and isinstance(spot.get("lon"), (int, float)):
+        # About 100 m: close enough to search, and the URL does not carry an exact home position.
+        state.update(f_latitude=round(spot["lat"], 3), f_longitude=round(spot["lon"], 3), f_place="")
+    else:
+        state["_geo_problem"] = (
+            "find.locate_denied" if spot.get("error") == "denied" else "find.locate_failed"
+        )
+place_label = t("find.place_online" if state["settings"].online_geocoding else "find.place")
+c_place.text_input(
+    place_label,
+    key="f_place",
+    help=t("find.place_help"),
+    max_chars=300,
+    on_change=lambda: state.update(f_latitude=None, f_longitude=None),
+)
+radii = sorted(set(filters.RADII) | {state["f_radius"]})
+c_radius.select_slider(t("find.radius"), options=radii, key="f_radius", format_func=lambda v: f"{v:g}")
+if problem := state.pop("_geo_problem", None):
+    st.info(t(problem))
+elif state["f_latitude"] is not None and not state["f_place"]:
+    st.caption(t("find.located"))
+
+now = datetime.now(schedule.TZ)
+query = filters.query_from_state(state)
+if state.get("_find_query") not in (None, query) and params == last:
+    state["f_page"] = 1  # a new search starts on its first page
+state["_find_query"] = query
+page, as_map = max(1, state["f_page"]), state.get("f_view") == "map"
+offset, limit = (0, None) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
+found = search(
+    state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
+)
+state["last_place"] = found.place  # the Referral list measures distances from it
+
+draw(FILTERS[0], found.facets)
+with st.expander(t("find.more_filters")):
+    for group, tab in zip(GROUPS, st.tabs([t(f"find.group_{g}") for g in GROUPS])):
+        with tab:
+            for item in (f for f in FILTERS if f.group == group):
+                draw(item, found.facets)
+c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
+c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
+c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
+c_clear.button(
+    t("find.clear"), on_click=lambda: state.update(filters.cleared(query)), icon=":material/filter_alt_off:"
+)
+
+new_params = filters.page_params(query, as_map=as_map, page=page)
+if new_params != st.query_params.to_dict():
+    st.query_params.from_dict(new_params)
+state["_find_url"] = new_params
+
+for note in state.pop("_find_notes", []):
+    st.info(note)
+if found.message:
+    st.warning(found.message)
+    st.stop()
+count = t("find.count_one") if found.total == 1 else t("find.count", count=found.total)
+st.markdown(f"**{md(found.description)}** — {count}")
+if found.total == 0:
+    st.info(t("find.empty"))
+    wider = next((r for r in filters.RADII if r > query.radius), None)
+    if wider and (query.place or query.has_location):
+        st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))
+    st.stop()
+st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True)
+
+if not as_map:
+    for result in found.results:
+        card(result, now, "list")
+    pages = -(-found.total // PAGE_SIZE)
+    if pages > 1:
+        prev, middle, after = st.columns([1, 2, 1], vertical_alignment="center")
+        prev.button(t("find.prev"), disabled=page <= 1, on_click=lambda: state.update(f_page=page - 1))
+        middle.markdown(t("find.page", page=page, pages=pages))
+        after.button(t("find.next"), disabled=page >= pages, on_click=lambda: state.update(f_page=page + 1))
+    st.stop()
+
+items = [
+    (x.resource, vocab("category", x.resource.category), when_text(x.resource, x.next_start, now))
+    for x in found.results
+]
+points = maps.map_points(items, t("card.details"))
+place, radius = found.place, (query.radius if found.place else None)
+origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
+kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
+layers = maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
+center, zoom = maps.fit_view(
+    [(p.latitude, p.longitude) for p in points], place=origin and origin[:2], radius_miles=radius
+)
+settings = state["settings"]
+base = maps.base_map(
+    tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
+)
+out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
+                center=center, zoom=zoom, returned_objects=["last_object_clicked"])  # fmt: skip
+shown = sorted({p.kind for p in points}, key=list(maps.KIND_COLOURS).index)
+legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
+st.markdown(f"{t('find.legend')} {legend}")
+if len(points) < found.total:
+    st.caption(t("find.no_map_place", count=found.total - len(points)))
+clicked = (out or {}).get("last_object_clicked")
+chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
+if chosen:
+    st.subheader(t("find.selected"))
+    by_id = {x.resource.id: x for x in found.results}
+    for rid in chosen[:10]:
+        card(by_id[rid], now, "map")
+else:
+    st.caption(t("find.map_hint"))

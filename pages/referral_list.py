@@ -1,0 +1,116 @@
+"""Referral list: the listings picked in this session, in order, each with a note; reorder, remove, save, share."""
+
+from functools import partial
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from directory import geo
+from directory.referrals import ReferralList
+from directory.words import kind_text, md, t
+
+try:  # exports come with the plans issue; the page works without them
+    from directory.render.exports import EXPORT_FORMATS, export_referral_list
+except ImportError:
+    EXPORT_FORMATS, export_referral_list = {}, None
+
+state = st.session_state
+catalog = state["catalog"]
+picked: ReferralList = state["referral_list"]
+
+
+def set_note(resource_id: str) -> None:
+    picked.set_note(resource_id, state.get(f"note_{resource_id}", ""))
+
+
+def remove(resource_id: str) -> None:
+    picked.remove(resource_id)
+    st.toast(t("list.removed"))
+
+
+st.title(t("list.title"))
+st.caption(t("list.intro"))
+shared = st.query_params.get("ids", "")
+if shared and state.get("_list_loaded_from") != shared:
+    state["_list_loaded_from"] = shared
+    from_link = ReferralList.from_share_params({"ids": shared})
+    known = [r.id for r in catalog.get_many(from_link.ids)]
+    added = sum(picked.add(rid) for rid in known)
+    st.success(t("list.loaded", count=added))
+
+resources = {r.id: r for r in catalog.get_many(picked.ids)}
+if missing := [rid for rid in picked.ids if rid not in resources]:
+    st.warning(t("list.missing", count=len(missing)))
+if not resources:
+    st.info(t("list.empty"))
+    st.page_link("pages/find.py", label=t("nav.find"), icon=":material/search:")
+    st.stop()
+
+shown = [item for item in picked.items if item.resource_id in resources]
+for number, item in enumerate(shown, start=1):
+    r = resources[item.resource_id]
+    with st.container(border=True):
+        text, up, down, drop = st.columns([5, 1.3, 1.5, 1.7], vertical_alignment="center")
+        text.markdown(f"**{number}. {md(r.name)}**  \n{md(kind_text(r))}")
+        up.button(
+            t("list.up"),
+            icon=":material/arrow_upward:",
+            key=f"up_{r.id}",
+            on_click=picked.move,
+            args=(r.id, -1),
+            disabled=number == 1,
+        )
+        down.button(
+            t("list.down"),
+            icon=":material/arrow_downward:",
+            key=f"down_{r.id}",
+            on_click=picked.move,
+            args=(r.id, 1),
+            disabled=number == len(shown),
+        )
+        drop.button(t("list.remove"), key=f"remove_{r.id}", on_click=remove, args=(r.id,))
+        st.text_input(
+            t("list.note", name=md(r.name)),
+            value=item.note,
+            key=f"note_{r.id}",
+            max_chars=500,
+            on_change=set_note,
+            args=(r.id,),
+            help=t("list.note_help"),
+        )
+
+ordered = [resources[item.resource_id] for item in shown]
+st.subheader(t("list.exports"))
+if export_referral_list is None:
+    st.caption(t("list.exports_missing"))
+else:
+    place = state.get("last_place")
+    distances = {
+        r.id: geo.distance_miles(place.latitude, place.longitude, r.latitude, r.longitude)
+        for r in ordered
+        if place is not None and r.has_location and not r.is_remote
+    }
+    make = partial(
+        export_referral_list,
+        ordered,
+        notes=picked.notes(),
+        distances=distances,
+        origin_label=place.label if place else "",
+    )
+    columns = st.columns(3)
+    for number, (fmt, (mime, filename)) in enumerate(EXPORT_FORMATS.items()):
+        column = columns[number % 3]
+        column.download_button(
+            t(f"export.{fmt}"),
+            data=partial(make, fmt=fmt),
+            file_name=filename,
+            mime=mime,
+            key=f"export_{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+st.subheader(t("list.share"))
+base = (st.context.url or "").split("?")[0]
+st.code(f"{base}?{urlencode(picked.share_params())}", language=None)
+st.caption(t("list.share_help"))

@@ -1,0 +1,69 @@
+"""The Find form model: widget state round trips, clearing, choices with counts, and card text."""
+
+from datetime import datetime
+
+import pytest
+
+from directory import filters
+from directory.query import Query
+from directory.schedule import TZ
+from directory.schema import Resource
+from directory.search import Result
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        Query(),
+        Query(place="60614", radius=25, categories=("treatment",), weekdays=(1, 3), starting_within=2.0),
+        Query(latitude=41.9, longitude=-87.6, fellowships=("AA",), include_unconfirmed=True, sort="name"),
+    ],
+)
+def test_widget_state_round_trips(query):
+    """A query shown in the widgets reads back as the same query."""
+    assert filters.query_from_state(filters.widget_state(query)) == query
+
+
+def test_clear_keeps_place_distance_and_sort():
+    """Clearing resets every filter but leaves the place, radius and sort alone."""
+    query = Query(place="62701", radius=50, sort="name", payment=("medicaid",), wheelchair=True)
+    state = filters.widget_state(query) | filters.cleared(query)
+    after = filters.query_from_state(state)
+    assert (after.place, after.radius, after.sort) == ("62701", 50, "name")
+    assert after.payment == () and after.wheelchair is False
+
+
+def test_choices_come_from_facets_and_keep_the_chosen_value():
+    """Open-ended filters list the catalog's values, plus a chosen value the catalog no longer holds."""
+    item = next(f for f in filters.FILTERS if f.name == "fellowships")
+    assert filters.choices(item, {"fellowships": {"AA": 3, "NA": 0}}, ["CMA"]) == ["AA", "NA", "CMA"]
+    assert filters.counted("fellowships", {"fellowships": {"AA": 3}})("AA") == "AA (3)"
+    assert filters.counted("weekdays", {"weekdays": {"1": 2}})(1) == "Tue (2)"
+
+
+@pytest.mark.parametrize(
+    ("as_map", "page", "extra"), [(False, 1, {}), (False, 3, {"page": "3"}), (True, 3, {"view": "map"})]
+)
+def test_page_params_add_view_and_page(as_map, page, extra):
+    """The URL carries view=map or the page number only when they differ from the default."""
+    query = Query(place="60614")
+    assert filters.page_params(query, as_map=as_map, page=page) == {"near": "60614"} | extra
+
+
+def test_card_text_escapes_and_badges_unconfirmed():
+    """The card escapes the name, links the phone and marks an unconfirmed listing."""
+    resource = Resource(
+        id="test-1",
+        name="Generated [x](https://evil.invalid)",
+        category="recovery_housing",
+        source="generated-test",
+        source_url="https://example.invalid",
+        as_of="2026-01-01",
+        phones=("312-555-0101",),
+        verification="unconfirmed",
+    )
+    text = filters.card_text(Result(resource, 1.5, "1.5 mi", None), datetime(2026, 3, 3, 12, tzinfo=TZ))
+    assert "](https://evil.invalid)" not in text.head
+    assert "(tel:+13125550101)" in text.body
+    assert text.badges == (("Unconfirmed — call ahead", "orange"),)
+    assert "generated\\-test" in text.caption
