@@ -34,7 +34,7 @@ ENGLISH: dict[str, str] = {
     "nav.catalog": "Catalog",
     "nav.about": "About the data",
     "crisis.title": "Need help now?",
-    "crisis.988": "988 Suicide & Crisis Lifeline — call or text",
+    "crisis.988": "988 Suicide & Crisis Lifeline (24/7)",
     "crisis.illinois": "Illinois Helpline for Opioids & Other Substances",
     "crisis.samhsa": "SAMHSA National Helpline (free, 24/7)",
     "crisis.911": "In an emergency, call [911](tel:911).",
