@@ -257,6 +257,9 @@ VOCABULARY_FIELDS: dict[str, type[Vocabulary]] = {
     "verification": Verification,
 }
 
+# Validation runs once per imported row, so the allowed values and limits are prepared once.
+_ALLOWED = {name: frozenset(vocab.values()) for name, vocab in VOCABULARY_FIELDS.items()}
+
 # Illinois and its neighbours (IA, WI, IN, KY, MO), generously boxed: coordinates outside are an error.
 REGION_BOUNDS = {"lat": (35.9, 47.2), "lon": (-96.7, -84.7)}
 MAX_TEXT = {"name": 300, "description": 4000, "notes": 4000}
@@ -353,13 +356,13 @@ def validate(record: Resource, row: int | None = None, file: str = "") -> list[P
                 date.fromisoformat(record.as_of)
             except ValueError:
                 bad("as_of", f"'{record.as_of}' is not a real date: check the day and month")
-    for name, vocab in VOCABULARY_FIELDS.items():
+    for name, allowed in _ALLOWED.items():
         value = getattr(record, name)
-        allowed = vocab.values()
         values = value if isinstance(value, tuple) else ((value,) if value else ())
         for v in values:
             if v not in allowed:
-                bad(name, f"'{_short(v)}' is not allowed; use one of: {', '.join(allowed)}")
+                choices = ", ".join(VOCABULARY_FIELDS[name].values())
+                bad(name, f"'{_short(v)}' is not allowed; use one of: {choices}")
     if record.subcategory and not _SUBCATEGORY_RE.match(record.subcategory):
         bad("subcategory", f"'{_short(record.subcategory)}' must be lower_case_with_underscores")
     if record.zip and not _ZIP_RE.match(record.zip):
@@ -402,21 +405,25 @@ def validate(record: Resource, row: int | None = None, file: str = "") -> list[P
             bad(name, f"'{_short(value)}' is not a web address starting with http:// or https://")
     if record.email and ("@" not in record.email or " " in record.email):
         bad("email", f"'{_short(record.email)}' is not an e-mail address")
-    for f in FIELDS:
-        value = getattr(record, f.name)
-        texts = value if isinstance(value, tuple) else (value,)
-        for text in texts:
-            if isinstance(text, str):
-                if _CONTROL_RE.search(text):
-                    bad(f.name, "contains control characters; the file may be binary or damaged")
-                    break
-                limit = MAX_TEXT.get(f.name, DEFAULT_MAX_TEXT)
-                if len(text) > limit:
-                    bad(f.name, f"is {len(text)} characters long; shorten it to at most {limit}")
-                    break
+    for name, limit in _TEXT_LIMITS:
+        value = getattr(record, name)
+        for text in value if isinstance(value, tuple) else (value,):
+            if not isinstance(text, str):
+                continue
+            if _CONTROL_RE.search(text):
+                bad(name, "contains control characters; the file may be binary or damaged")
+                break
+            if len(text) > limit:
+                bad(name, f"is {len(text)} characters long; shorten it to at most {limit}")
+                break
     if re.search(r"<\s*/?\s*[a-zA-Z]", record.name):
         bad("name", "contains HTML tags; write the name as plain text")
     return problems
+
+
+_TEXT_LIMITS = tuple(
+    (f.name, MAX_TEXT.get(f.name, DEFAULT_MAX_TEXT)) for f in FIELDS if f.name not in FLOAT_FIELDS | {"schedule"}
+)
 
 
 def _short(text: str, limit: int = 60) -> str:
