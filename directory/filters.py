@@ -13,6 +13,7 @@ from datetime import datetime
 from directory import maps
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
+from directory.sources import source_name
 from directory.words import kind_text, md, md_link, t, vocab, when_text, where_text
 
 PREFIX = "f_"  # widget keys are f_<Query field>
@@ -154,5 +155,5 @@ def card_text(result, now: datetime) -> CardText:
     links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
     links.append(md_link(t("card.directions"), maps.directions_url(r)))
     lines.append(" · ".join(x for x in links if x))
-    caption = md(t("card.source", source=r.source, as_of=r.as_of))
+    caption = md(t("card.source", source=source_name(r.source), as_of=r.as_of))
     return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)

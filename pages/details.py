@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from directory import maps
 from directory.query import LANGUAGE_NAMES
 from directory.schema import WEEKDAY_NAMES
+from directory.sources import source_name
 from directory.words import clock, kind_text, md, md_link, t, vocab, where_text
 
 MAX_REPORTS = 3  # per session: enough for an honest visitor, too few to flood the curators
@@ -141,7 +142,7 @@ with right:
         )
     st.subheader(t("details.provenance"))
     provenance = [
-        (t("details.source"), r.source),
+        (t("details.source"), source_name(r.source)),
         (t("details.as_of"), r.as_of),
         (t("details.verification"), vocab("verification", r.verification)),
     ]
