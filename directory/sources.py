@@ -9,6 +9,12 @@ SOURCE_NAMES = {
     "il-housing": "Illinois recovery homes (compiled from cited pages)",
     "il-meetings": "Illinois meetings (compiled from cited pages)",
     "findtreatment": "FindTreatment.gov (SAMHSA)",
+    # the live feeds of data/sources.toml
+    "findtreatment-il": "FindTreatment.gov locator (SAMHSA), Illinois",
+    "na-greater-illinois": "Greater Illinois Region of NA (meeting list)",
+    "na-chicagoland": "Chicagoland Region of NA (meeting list)",
+    "aa-chicago": "Chicago Area Service Office, AA (meeting list)",
+    "aa-springfield-il": "Springfield, IL AA (meeting list)",
 }
 
 

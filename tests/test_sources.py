@@ -19,3 +19,11 @@ def test_every_shipped_source_has_a_name():
 def test_source_name(key, expected):
     """Known keys get their name; an unknown key is shown unchanged."""
     assert source_name(key) == expected
+
+
+def test_every_registered_feed_has_a_name():
+    """Each feed in data/sources.toml, whose name becomes its records' source, has a human name."""
+    from directory.refresh import load_sources
+
+    names = {s.name for s in load_sources("data/sources.toml")}
+    assert names <= set(SOURCE_NAMES), names - set(SOURCE_NAMES)
