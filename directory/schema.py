@@ -61,8 +61,8 @@ class Coverage(Vocabulary):
 
 class GeocodePrecision(Vocabulary):
     ADDRESS = ("address", "Street address")
-    ZIP = ("zip", "ZIP code centre")
-    CITY = ("city", "City centre")
+    ZIP = ("zip", "ZIP code center (approximate)")
+    CITY = ("city", "City center (approximate)")
     NONE = ("none", "No location")
 
 

@@ -173,6 +173,7 @@ ENGLISH: dict[str, str] = {
     "details.source_link": "Source page",
     "details.as_of": "As of",
     "details.verification": "Checked",
+    "details.precision": "Map position",
     "details.housing_note": (
         "Illinois law asks directories to show whether a recovery residence is licensed or certified. "
         "Listing a residence that is not licensed is not an endorsement."

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from components.shell import require_shell
 from directory.catalog import DATA_DIR
 from directory.maps import STATIC_DIR
 from directory.words import t
+
+require_shell()
 
 st.title(t("about.title"))
 st.subheader(t("about.unconfirmed_title"))

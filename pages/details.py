@@ -5,11 +5,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from components.shell import require_shell
 from directory import maps
 from directory.query import LANGUAGE_NAMES
 from directory.schema import WEEKDAY_NAMES
 from directory.sources import source_name
 from directory.words import clock, kind_text, md, md_link, t, vocab, where_text
+
+require_shell()
 
 MAX_REPORTS = 3  # per session: enough for an honest visitor, too few to flood the curators
 FACT_FIELDS = (
@@ -145,6 +148,7 @@ with right:
         (t("details.source"), source_name(r.source)),
         (t("details.as_of"), r.as_of),
         (t("details.verification"), vocab("verification", r.verification)),
+        (t("details.precision"), vocab("geocode_precision", r.geocode_precision)),
     ]
     st.table(pd.DataFrame(provenance, columns=[t("field.label"), t("field.value")]))
     if link := md_link(t("details.source_link"), r.source_url):

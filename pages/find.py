@@ -6,10 +6,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import locate
+from components.shell import require_shell
 from directory import filters, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.search import PARAM_KEYS, SORTS, Query, search
 from directory.words import md, t, vocab, when_text
+
+require_shell()
 
 PAGE_SIZE = 20
 state = st.session_state
