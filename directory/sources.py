@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 SOURCE_NAMES = {
     "samhsa": "SAMHSA treatment directory (via OEPS)",
     "il-crisis-lines": "Illinois crisis and help lines (compiled from cited pages)",
@@ -21,3 +23,12 @@ SOURCE_NAMES = {
 def source_name(key: str) -> str:
     """The data set's name for a source key; an unknown key (a clinic's own import) is shown as it is."""
     return SOURCE_NAMES.get(key, key)
+
+
+def credits_documents() -> tuple[str, str]:
+    """The catalog's provenance (data/SOURCES.md) and the map assets' credits (static/SOURCES.md); "" when absent."""
+    root = Path(__file__).resolve().parent.parent
+    return tuple(  # type: ignore[return-value]
+        p.read_text(encoding="utf-8") if p.is_file() else ""
+        for p in (root / "data" / "SOURCES.md", root / "static" / "SOURCES.md")
+    )
