@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 
 HASH_ENV = "AFTERCARE_CURATOR_PASSWORD_HASH"
 SECRET_KEY = "curator_password_hash"
@@ -74,6 +74,23 @@ def configured_hash(
         except Exception:  # noqa: BLE001 - a missing or broken secrets.toml means "not configured"
             value = ""
     return value
+
+
+def sign_in(session: MutableMapping[str, object], stored: str) -> None:
+    """Check the password typed into `session["curator_password"]` (then blank it) against the stored hash.
+
+    Right: `session["curator"]` becomes True. Wrong, or more than MAX_ATTEMPTS tries in this session even
+    with the right one: `session["_sign_in_error"]` holds the words key of the message to show.
+    """
+    attempts = int(session.get("curator_attempts", 0) or 0) + 1
+    session["curator_attempts"] = attempts
+    if attempts > MAX_ATTEMPTS:
+        session["_sign_in_error"] = "catalog.locked"
+    elif verify_password(str(session.get("curator_password", "") or ""), stored):
+        session["curator"], session["curator_attempts"] = True, 0
+    else:
+        session["_sign_in_error"] = "catalog.wrong_password"
+    session["curator_password"] = ""
 
 
 def main() -> int:

@@ -8,8 +8,9 @@ report in the catalog that the Catalog page shows.
 
 from __future__ import annotations
 
+import os
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from directory.progress import Progress, silent
 from directory.schema import FIELD_NAMES, FLOAT_FIELDS, Problem, Resource, format_float, resource_to_row
 
 DEFAULT_SOURCES = DATA_DIR / "sources.toml"
+SOURCES_ENV = "AFTERCARE_SOURCES"  # another registry, e.g. a test's feeds on 127.0.0.1
 FORMATS = ("meeting-guide", "bmlt", "findtreatment", "hsds")
 MAX_PAGES = 200  # FindTreatment: Illinois needs a few pages; a runaway totalPages must not fetch forever
 REPORT_LIST_LIMIT = 500  # ids and changes kept per list in a saved report
@@ -49,6 +51,13 @@ class Source:
     @property
     def paged(self) -> bool:
         return self.format == "findtreatment"
+
+
+def sources_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The sources registry the app reads: $AFTERCARE_SOURCES when set, else data/sources.toml."""
+    env = os.environ if environ is None else environ
+    value = env.get(SOURCES_ENV, "").strip()
+    return Path(value) if value else DEFAULT_SOURCES
 
 
 def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:

@@ -1,7 +1,8 @@
-"""What the app may fetch from the internet: online address search and a street-map tile layer.
+"""What the app may fetch from the internet: online address search, a street-map tile layer, and (for a
+signed-in curator) the live feeds of data/sources.toml.
 
-Both are off by default, so the app works with no network; `AFTERCARE_ONLINE=1` switches both on for
-every visitor, and a visitor may switch either on for their own session in the sidebar.
+All are off by default, so the app works with no network; `AFTERCARE_ONLINE=1` switches them on for
+every visitor, and a visitor may switch each on for their own session.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ class Settings:
     map_tiles: bool = False
     tile_url: str = OSM_TILE_URL
     tile_attribution: str = OSM_ATTRIBUTION
+    live_feeds: bool = False  # a curator's refresh from the feeds of data/sources.toml
 
     @property
     def offline(self) -> bool:
-        return not (self.online_geocoding or self.map_tiles)
+        return not (self.online_geocoding or self.map_tiles or self.live_feeds)
 
     def replace(self, **changes: object) -> Settings:
         return replace(self, **changes)
@@ -50,4 +52,10 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     attribution = env.get(TILE_ATTRIBUTION_ENV, "").strip() or (
         OSM_ATTRIBUTION if url == OSM_TILE_URL else url
     )
-    return Settings(online_geocoding=online, map_tiles=online, tile_url=url, tile_attribution=attribution)
+    return Settings(
+        online_geocoding=online,
+        map_tiles=online,
+        tile_url=url,
+        tile_attribution=attribution,
+        live_feeds=online,
+    )

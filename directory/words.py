@@ -211,6 +211,33 @@ ENGLISH: dict[str, str] = {
     "list.share": "Share this list",
     "list.share_help": "This link holds only the listings, not your notes.",
     "list.loaded": "Loaded {count} listings from the link.",
+    # care plan page
+    "plan.title": "Care plan",
+    "plan.intro": (
+        "This draft lives only in this browser session: nothing is saved on the server. "
+        "Use “Download plan file” to keep it, and “Open plan file” to continue later."
+    ),
+    "plan.open": "Open plan file",
+    "plan.opened": "Opened {name}. The referral list now holds the plan's {count} resources.",
+    "plan.file_error": "{name}: {problem}",
+    "plan.no_catalog": "The catalog is not available, so the plan prints without its resources.",
+    "plan.switch": "Print “{title}”",
+    "plan.no_home": "(none)",
+    "plan.crisis_note": (
+        "Crisis lines always print: 911, 988, the Illinois Helpline and SAMHSA's National Helpline, "
+        "and the crisis lines in the catalog."
+    ),
+    "plan.closing": "Consent note, signatures and sources",
+    "plan.save": "Save and print",
+    "plan.download_file": "Download plan file",
+    "plan.paper": "Paper",
+    "plan.paper_letter": "US Letter",
+    "plan.paper_a4": "A4",
+    "plan.make": "Make printouts (PDF, print page, 30-day calendar)",
+    "plan.download_pdf": "Download PDF",
+    "plan.download_html": "Download print page",
+    "plan.download_ics": "Download calendar",
+    "plan.stale": "The plan changed since the printouts were made: make them again.",
     # catalog page
     "catalog.title": "The catalog",
     "catalog.total": "{count} listings in the directory, {located} of them on the map.",
@@ -252,6 +279,75 @@ ENGLISH: dict[str, str] = {
     "catalog.import_failed": "The file could not be read: {problem}",
     "catalog.import_rejected": "Rows that were not taken",
     "catalog.import_changes": "What would change",
+    # catalog page: import and refresh reports, live feeds (issue 5)
+    "catalog.reports_intro": "What the latest imports and feed refreshes found and did, newest first.",
+    "catalog.kind_import": "File import",
+    "catalog.kind_refresh": "Feed refresh",
+    "catalog.status_applied": "Applied",
+    "catalog.status_refused": "Not applied",
+    "catalog.status_dry_run": "Checked only: nothing written",
+    "catalog.status_not_modified": "No change at the source",
+    "catalog.status_failed": "Failed",
+    "catalog.report_counts": (
+        "{added} added · {changed} changed · {inactive} no longer listed · {unchanged} unchanged · "
+        "rows not taken: {rejected}"
+    ),
+    "catalog.report_details": "Details: changes field by field, listings gone, rows not taken",
+    "catalog.changes_title": "Changes, field by field",
+    "catalog.gone_applied": "No longer listed by the source: marked inactive (kept, never deleted)",
+    "catalog.gone_pending": "No longer listed by the source: would be marked inactive (kept, never deleted)",
+    "catalog.col_id": "Listing id",
+    "catalog.col_field": "Field",
+    "catalog.col_before": "Before",
+    "catalog.col_after": "After",
+    "catalog.col_problem": "Problem",
+    "catalog.rejected_all": "All rows that were not taken",
+    "catalog.refresh": "Refresh from the live feeds",
+    "catalog.refresh_intro": (
+        "The feeds in the sources file. “Check for changes” fetches one feed and shows what would change; "
+        "nothing is written until you press Apply."
+    ),
+    "catalog.sources_failed": "The list of feeds could not be read: {problem}",
+    "catalog.col_feed": "Feed",
+    "catalog.col_format": "Format",
+    "catalog.col_enabled": "Switched on",
+    "catalog.col_unverified": "Address unverified",
+    "catalog.col_every": "Refresh every (days)",
+    "catalog.col_last": "Last refresh",
+    "catalog.col_outcome": "Outcome",
+    "catalog.live_switch": "Allow this visit to fetch the live feeds",
+    "catalog.live_switch_help": (
+        "Lets this server request the feed addresses listed above. Off unless you switch it on here, or "
+        "the app runs with AFTERCARE_ONLINE=1."
+    ),
+    "catalog.live_off": (
+        "Refreshing needs the internet, and this app uses it only when asked. Switch on “Allow this visit "
+        "to fetch the live feeds” to check a feed."
+    ),
+    "catalog.no_enabled": "No feed is switched on in the sources file, so there is nothing to check.",
+    "catalog.feed_pick": "Feed to check",
+    "catalog.check": "Check for changes",
+    "catalog.apply": "Apply",
+    "catalog.apply_anyway": "Apply anyway",
+    "catalog.force_warning": (
+        "Careful: this feed no longer lists more than half of the listings it had. That usually means "
+        "the feed is broken, not that the places closed. Apply anyway only if you know the change is "
+        "real: the missing listings will be marked inactive (kept, and a later refresh can bring them back)."
+    ),
+    "catalog.force_confirm": "I understand: mark the missing listings inactive",
+    "catalog.check_failed": "{name} could not be checked: {problem} The catalog was not changed.",
+    "catalog.no_network": "No network: {problem} The catalog was not changed.",
+    "catalog.not_modified": "{name} has not changed since the last refresh. Nothing to apply.",
+    "catalog.refresh_nothing": "{name} matches the catalog. Nothing to apply.",
+    "catalog.refresh_done": "Done: {summary}",
+    "catalog.progress_fetching": "Fetching {name}…",
+    "catalog.progress_reading": "Reading {name}…",
+    "catalog.progress_comparing": "Comparing {name} with the catalog…",
+    "catalog.progress_applying": "Saving {name} in the catalog…",
+    "catalog.progress_file_reading": "Reading {name}…",
+    "catalog.progress_file_comparing": "Checking {count} listings from {name}…",
+    "catalog.progress_file_applying": "Importing {count} listings from {name}…",
+    "catalog.progress_done": "Done.",
     # about page
     "about.title": "About the data",
     "about.unconfirmed_title": "What “unconfirmed” means",

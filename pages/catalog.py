@@ -1,91 +1,89 @@
-"""The catalog: statistics for everyone; for a signed-in curator, correction requests and file imports that are
-previewed (a dry run) before anything is committed."""
+"""The catalog: statistics and the latest import and refresh reports for everyone; for a signed-in curator,
+correction requests, file imports and live-feed refreshes, each checked (a dry run) before it is applied."""
 
-import hashlib
 import os
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from directory import curation
-from directory.importers import FORMATS, importer
+from components.shell import require_shell
+from directory import catalog_admin as admin
+from directory import curation, refresh
+from directory import settings as network
 from directory.words import md, t, vocab
 
+require_shell()
 state = st.session_state
 catalog = state["catalog"]
+# Statistic -> its table title, in the order of the four columns.
+GROUPS = {
+    "category": "catalog.by_kind",
+    "source": "catalog.by_source",
+    "verification": "catalog.by_verification",
+    "status": "catalog.by_status",
+}
+BADGE = {"applied": "green", "refused": "orange", "dry_run": "blue", "not_modified": "gray", "failed": "red"}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def statistics(path: str, mtime: float, _catalog) -> tuple[dict, pd.DataFrame]:
+def statistics(path: str, version: float, _catalog) -> tuple[dict, pd.DataFrame]:
     """The catalog's stats and a county × kind table, recomputed only when the file changes."""
-    records = _catalog.records()
-    pairs = pd.DataFrame(
-        [(r.county or "—", vocab("category", r.category)) for r in records], columns=["county", "kind"]
-    )
-    table = pd.crosstab(pairs["county"], pairs["kind"]) if len(pairs) else pd.DataFrame()
-    return _catalog.stats(), table
+    return _catalog.stats(), admin.county_kinds(_catalog.records())
 
 
-def counts(title: str, values: dict, labels=None) -> None:
+def counts(title: str, values: dict, field: str) -> None:
     st.markdown(f"**{title}**")
-    rows = [((labels(k) if labels else k), v) for k, v in values.items()]
+    rows = [(vocab(field, k), v) for k, v in values.items()]
     st.dataframe(pd.DataFrame(rows, columns=[t("catalog.value"), t("catalog.count")]), hide_index=True)
 
 
-def sign_in(stored: str) -> None:
-    state["curator_attempts"] = state.get("curator_attempts", 0) + 1
-    if state["curator_attempts"] > curation.MAX_ATTEMPTS:
-        state["_sign_in_error"] = "catalog.locked"
-    elif curation.verify_password(state.get("curator_password", ""), stored):
-        state["curator"], state["curator_attempts"] = True, 0
-    else:
-        state["_sign_in_error"] = "catalog.wrong_password"
-    state["curator_password"] = ""
+def table(title: str, rows: list, columns: list[str]) -> None:
+    if rows:
+        st.markdown(f"**{title}**")
+        st.dataframe(pd.DataFrame(rows, columns=[t(f"catalog.col_{c}") for c in columns]), hide_index=True)
 
 
-def preview(upload, fmt: str) -> None:
-    data = upload.getvalue()
-    try:
-        result = importer(fmt).parse(data)
-        report = catalog.import_records(
-            result.records, source=upload.name, rejected=result.errors, warnings=result.warnings, dry_run=True
-        )
-    except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a message for the curator
-        state["_import"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
-        return
-    state["_import"] = {
-        "digest": hashlib.sha256(data).hexdigest(),
-        "fmt": fmt,
-        "report": report,
-        "result": result,
-        "name": upload.name,
-    }
+def show_report(view: admin.ReportView, expanded: bool = False) -> None:
+    with st.container(border=True):
+        status = f":{BADGE[view.status]}-badge[{t(f'catalog.status_{view.status}')}]"
+        when = f" · {md(view.when)}" if view.when else ""
+        st.markdown(f"{status} **{md(view.source)}** · {t(f'catalog.kind_{view.kind}')}{when}")
+        st.caption(admin.counts_text(view))
+        if view.message:
+            st.caption(md(view.message))
+        if view.has_details:
+            with st.expander(t("catalog.report_details"), expanded=expanded):
+                table(t("catalog.changes_title"), view.changes, ["id", "field", "before", "after"])
+                gone = "catalog.gone_applied" if view.status == "applied" else "catalog.gone_pending"
+                table(t(gone), [(i,) for i in view.disappeared], ["id"])
+                if view.rejected:  # as text, so a long "row 3, column zip: …" is read whole, not cut
+                    st.markdown(f"**{t('catalog.import_rejected')}**")
+                    st.markdown("\n".join(f"- {md(p)}" for p in view.rejected[:20]))
+                    rest = [(p,) for p in view.rejected] if len(view.rejected) > 20 else []
+                    table(t("catalog.rejected_all"), rest, ["problem"])
 
 
-def apply() -> None:
-    pending = state.pop("_import", {})
-    result = pending["result"]
-    report = catalog.import_records(
-        result.records, source=pending["name"], rejected=result.errors, warnings=result.warnings
+def progress_bar(stages=None) -> tuple:
+    """An st.progress bar and the progress callback (directory.progress shape) that moves it."""
+    bar = st.progress(0.0, text="…")
+    return bar, admin.StagedProgress(lambda share, text: bar.progress(min(share, 1.0), text=text), stages)
+
+
+def apply_feed(check: admin.FeedCheck, force: bool) -> None:
+    report = admin.apply_check(
+        catalog, check, force=force, progress=progress_bar(admin.StagedProgress.APPLY)[1]
     )
-    state["_import_done"] = report.summary()
+    state.pop("_feed_check", None)
+    state["_refresh_done"] = admin.outcome(check.source, report)
+    st.rerun()  # the statistics above must show the new catalog
 
 
-path = str(catalog.path)
-mtime = max((p.stat().st_mtime for p in (Path(path), Path(path + "-wal")) if p.exists()), default=0.0)
-stats, by_county = statistics(path, mtime, catalog)
+stats, by_county = statistics(str(catalog.path), admin.catalog_version(catalog), catalog)
 st.title(t("catalog.title"))
 st.markdown(t("catalog.total", count=stats["total"], located=stats["with_coordinates"]))
-c1, c2, c3, c4 = st.columns(4)
-with c1:
-    counts(t("catalog.by_kind"), stats["category"], lambda v: vocab("category", v))
-with c2:
-    counts(t("catalog.by_source"), stats["source"])
-with c3:
-    counts(t("catalog.by_verification"), stats["verification"], lambda v: vocab("verification", v))
-with c4:
-    counts(t("catalog.by_status"), stats["status"], lambda v: vocab("status", v))
+for column, (field, title) in zip(st.columns(4), GROUPS.items()):
+    with column:
+        counts(t(title), stats[field], field)
 if not by_county.empty:
     st.markdown(f"**{t('catalog.kinds_by_county')}**")
     top = by_county.loc[by_county.sum(axis=1).sort_values(ascending=False).index[:15]]
@@ -94,11 +92,12 @@ st.markdown(f"**{t('catalog.age')}**")
 ages = ["under 1 year", "1-2 years", "2-5 years", "5+ years", "unknown"]
 st.bar_chart(pd.Series({a: stats["as_of_age"].get(a, 0) for a in ages}, name=t("catalog.count")))
 st.subheader(t("catalog.reports"))
-reports = catalog.reports(limit=10)
-if reports:
-    st.dataframe(pd.DataFrame(reports)[["created_at", "kind", "source", "summary"]], hide_index=True)
-else:
+st.caption(t("catalog.reports_intro"))
+views = admin.recent_reports(catalog, limit=10)
+if not views:
     st.caption(t("catalog.no_reports"))
+for view in views:
+    show_report(view)
 
 st.header(t("catalog.curation"))
 try:
@@ -113,7 +112,7 @@ if not state.get("curator"):
     st.text_input(
         t("catalog.password"), type="password", key="curator_password", max_chars=curation.MAX_PASSWORD
     )
-    st.button(t("catalog.sign_in"), on_click=sign_in, args=(stored,), key="curator_sign_in")
+    st.button(t("catalog.sign_in"), on_click=curation.sign_in, args=(state, stored), key="curator_sign_in")
     if problem := state.pop("_sign_in_error", None):
         st.error(t(problem))
     st.stop()
@@ -127,55 +126,77 @@ if not requests:
 names = {r.id: r.name for r in catalog.get_many([c["resource_id"] for c in requests])}
 for request in requests:
     with st.container(border=True):
-        st.markdown(
-            t(
-                "catalog.correction",
-                resource=md(names.get(request["resource_id"], request["resource_id"])),
-                created=request["created_at"],
-            )
-        )
+        name = md(names.get(request["resource_id"], request["resource_id"]))
+        st.markdown(t("catalog.correction", resource=name, created=request["created_at"]))
         st.text(request["problem"])
         if request["contact"]:
             st.text(t("catalog.contact", contact=request["contact"]))
-        done, drop = st.columns(2)
-        done.button(
-            t("catalog.resolve"),
-            key=f"resolve_{request['id']}",
-            on_click=catalog.close_correction,
-            args=(request["id"], "resolved"),
-        )
-        drop.button(
-            t("catalog.dismiss"),
-            key=f"dismiss_{request['id']}",
-            on_click=catalog.close_correction,
-            args=(request["id"], "dismissed"),
-        )
+        for column, verb, status in zip(st.columns(2), ("resolve", "dismiss"), ("resolved", "dismissed")):
+            column.button(
+                t(f"catalog.{verb}"),
+                key=f"{verb}_{request['id']}",
+                on_click=catalog.close_correction,
+                args=(request["id"], status),
+            )
 
 st.subheader(t("catalog.import"))
-fmt = st.selectbox(t("catalog.import_format"), list(FORMATS), key="import_format")
+fmt = st.selectbox(t("catalog.import_format"), admin.UPLOAD_FORMATS, key="import_format")
 upload = st.file_uploader(t("catalog.import_file"), key="import_file")
-if upload is not None:
-    st.button(t("catalog.import_preview"), on_click=preview, args=(upload, fmt), key="import_preview")
+if state.get("_import") and (upload is None or not state["_import"].matches(upload.getvalue())):
+    del state["_import"]  # the file was removed or swapped: its check no longer applies
+if upload is not None and st.button(t("catalog.import_preview"), key="import_preview"):
+    bar, feed = progress_bar()
+    try:
+        state["_import"] = admin.check_file(catalog, upload.getvalue(), upload.name, fmt, progress=feed)
+    except admin.ImportFileError as exc:
+        st.error(t("catalog.import_failed", problem=str(exc)))
+    bar.empty()
 if done := state.pop("_import_done", None):
     st.success(t("catalog.import_applied", summary=done))
-pending = state.get("_import")
-if pending and "error" in pending:
-    st.error(t("catalog.import_failed", problem=pending.pop("error")))
-elif pending:
-    report = pending["report"]
-    st.markdown(md(report.summary()))
-    if report.rejected:
-        st.markdown(f"**{t('catalog.import_rejected')}**")
-        st.dataframe(pd.DataFrame({"problem": [str(p) for p in report.rejected[:200]]}), hide_index=True)
-    if report.changes:
-        st.markdown(f"**{t('catalog.import_changes')}**")
-        rows = [
-            (rid, field, old, new)
-            for rid, diff in list(report.changes.items())[:200]
-            for field, (old, new) in diff.items()
-        ]
-        st.dataframe(pd.DataFrame(rows, columns=["id", "field", "before", "after"]), hide_index=True)
-    if report.ok and (report.added or report.updated or report.deactivated):
-        st.button(t("catalog.import_apply"), on_click=apply, type="primary", key="import_apply")
-    else:
+if pending := state.get("_import"):
+    show_report(admin.view_import(pending.report), expanded=True)
+    if not pending.can_apply:
         st.caption(t("catalog.import_nothing"))
+    elif st.button(t("catalog.import_apply"), type="primary", key="import_apply"):
+        report = admin.apply_file(catalog, state.pop("_import"), progress=progress_bar()[1])
+        state["_import_done"] = f"{md(report.source)}: {admin.counts_text(admin.view_import(report))}"
+        st.rerun()
+
+st.subheader(t("catalog.refresh"))
+st.caption(t("catalog.refresh_intro"))
+try:
+    sources = refresh.load_sources(refresh.sources_path())
+except refresh.SourcesError as exc:
+    st.error(t("catalog.sources_failed", problem=str(exc)))
+    st.stop()
+st.dataframe(admin.feed_table(sources, catalog), hide_index=True)
+settings = state.get("settings") or network.from_env()
+live = st.toggle(
+    t("catalog.live_switch"),
+    value=settings.live_feeds,
+    key="set_live_feeds",
+    help=t("catalog.live_switch_help"),
+)
+enabled = {s.name: s for s in sources if s.enabled}
+if not live or not enabled:
+    st.info(t("catalog.live_off" if not live else "catalog.no_enabled"))
+    st.stop()
+name = st.selectbox(t("catalog.feed_pick"), list(enabled), key="refresh_source")
+if st.button(t("catalog.check"), key="refresh_check"):
+    bar, feed = progress_bar(admin.StagedProgress.CHECK)
+    state["_feed_check"] = admin.check_feed(catalog, enabled[name], progress=feed)
+    bar.empty()
+if done := state.pop("_refresh_done", None):
+    getattr(st, done[0])(done[1])
+if check := state.get("_feed_check"):
+    if notice := check.notice():
+        getattr(st, notice[0])(notice[1])
+    else:
+        show_report(admin.view_refresh(check.report), expanded=True)
+    if check.can_apply and st.button(t("catalog.apply"), type="primary", key="refresh_apply"):
+        apply_feed(check, force=False)
+    elif check.needs_force:
+        st.warning(t("catalog.force_warning"))
+        sure = st.checkbox(t("catalog.force_confirm"), key="refresh_force_confirm")
+        if st.button(t("catalog.apply_anyway"), key="refresh_force", disabled=not sure):
+            apply_feed(check, force=True)

@@ -13,12 +13,12 @@ from pathlib import Path
 from directory.catalog import DEFAULT_DB, Catalog, CatalogError
 from directory.progress import TextProgressBar
 from directory.refresh import (
-    DEFAULT_SOURCES,
     FetchOptions,
     SourcesError,
     apply_fetched,
     fetch_source,
     load_sources,
+    sources_path,
     validators,
 )
 
@@ -34,7 +34,9 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
     p.add_argument(
-        "--sources", default=str(DEFAULT_SOURCES), help="sources registry (default data/sources.toml)"
+        "--sources",
+        default=str(sources_path()),
+        help="sources registry (default $AFTERCARE_SOURCES or data/sources.toml)",
     )
     p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a server (default 20)")
     p.add_argument(
