@@ -14,7 +14,7 @@ SHELL_KEY = "settings"  # app.py sets it on every run before it runs a page
 
 def require_shell() -> None:
     """Rerun through app.py when this page was started without it; do nothing otherwise."""
-    if SHELL_KEY in st.session_state:
-        return
+    if SHELL_KEY in st.session_state or not PagesManager.uses_pages_directory:
+        return  # inside the shell, or a page run on its own on purpose (a page test): nothing to redo
     PagesManager.uses_pages_directory = False
     st.rerun()

@@ -14,6 +14,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from directory.schedule import TZ
 from directory.schema import Resource
 
 FORMAT = "illinois-aftercare-plan"
@@ -253,13 +254,28 @@ DATETIME_FIELDS = {"when"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,119}$")
 
 
+def illinois_today() -> date:
+    """Today's date in Illinois (the server's clock may run on UTC, a day ahead in the evening)."""
+    return datetime.now(TZ).date()
+
+
 def new_plan(resources: list[Resource], *, today: date | None = None) -> CarePlan:
     """A fresh plan over a referral list: every meeting with a schedule in the weekly schedule, the first
     recovery home as the housing choice, today's date as the plan date."""
     plan = CarePlan()
-    plan.header.plan_date = (today or date.today()).isoformat()
+    plan.header.plan_date = (today or illinois_today()).isoformat()
     use_resources(plan, resources)
     return plan
+
+
+def schedulable_meetings(resources: list[Resource]) -> list[str]:
+    """Ids of the meetings that can go on the weekly schedule: support groups with weekly times."""
+    return [r.id for r in resources if r.category == "support_group" and r.schedule]
+
+
+def recovery_homes(resources: list[Resource]) -> list[str]:
+    """Ids of the recovery residences the housing section can name."""
+    return [r.id for r in resources if r.category == "recovery_housing"]
 
 
 def use_resources(plan: CarePlan, resources: list[Resource]) -> None:
@@ -267,15 +283,16 @@ def use_resources(plan: CarePlan, resources: list[Resource]) -> None:
     and a recovery home new to the list becomes the housing choice when none is chosen."""
     before = set(plan.resource_ids)
     plan.resource_ids = [r.id for r in resources]
-    meetings = [r.id for r in resources if r.category == "support_group" and r.schedule]
+    meetings = schedulable_meetings(resources)
     kept = [i for i in plan.schedule.meeting_ids if i in meetings]
     plan.schedule.meeting_ids = kept + [i for i in meetings if i not in before and i not in kept]
-    homes = [r.id for r in resources if r.category == "recovery_housing"]
+    homes = recovery_homes(resources)
     if plan.housing.resource_id not in homes:
         plan.housing.resource_id = next((h for h in homes if h not in before), "")
 
 
 def plan_to_dict(plan: CarePlan) -> dict:
+    """The plan as the JSON object of a plan file."""
     return {"format": FORMAT, "version": VERSION, **dataclasses.asdict(plan)}
 
 
@@ -286,7 +303,7 @@ def plan_to_json(plan: CarePlan) -> bytes:
 
 def plan_filename(plan: CarePlan) -> str:
     """A file name without patient details: 'care-plan-2026-06-01.json'."""
-    day = plan.header.plan_date if _is_date(plan.header.plan_date) else date.today().isoformat()
+    day = plan.header.plan_date if _is_date(plan.header.plan_date) else illinois_today().isoformat()
     return f"care-plan-{day}.json"
 
 

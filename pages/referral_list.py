@@ -5,15 +5,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from components.shell import require_shell
 from directory import geo
 from directory.referrals import ReferralList
+from directory.render.exports import EXPORT_FORMATS, FontMissing, export_referral_list
+from directory.render.pdf import font_files
 from directory.words import kind_text, md, t
 
-try:  # exports come with the plans issue; the page works without them
-    from directory.render.exports import EXPORT_FORMATS, export_referral_list
-except ImportError:
-    EXPORT_FORMATS, export_referral_list = {}, None
-
+require_shell()
 state = st.session_state
 catalog = state["catalog"]
 picked: ReferralList = state["referral_list"]
@@ -35,8 +34,10 @@ if shared and state.get("_list_loaded_from") != shared:
     state["_list_loaded_from"] = shared
     from_link = ReferralList.from_share_params({"ids": shared})
     known = [r.id for r in catalog.get_many(from_link.ids)]
-    added = sum(picked.add(rid) for rid in known)
-    st.success(t("list.loaded", count=added))
+    state["_list_loaded_count"] = sum(picked.add(rid) for rid in known)
+    st.rerun()  # app.py drew the sidebar's list count before this load: draw it again with the new count
+if (loaded := state.pop("_list_loaded_count", None)) is not None:
+    st.success(t("list.loaded", count=loaded))
 
 resources = {r.id: r for r in catalog.get_many(picked.ids)}
 if missing := [rid for rid in picked.ids if rid not in resources]:
@@ -81,35 +82,38 @@ for number, item in enumerate(shown, start=1):
 
 ordered = [resources[item.resource_id] for item in shown]
 st.subheader(t("list.exports"))
-if export_referral_list is None:
-    st.caption(t("list.exports_missing"))
-else:
-    place = state.get("last_place")
-    distances = {
-        r.id: geo.distance_miles(place.latitude, place.longitude, r.latitude, r.longitude)
-        for r in ordered
-        if place is not None and r.has_location and not r.is_remote
-    }
-    make = partial(
-        export_referral_list,
-        ordered,
-        notes=picked.notes(),
-        distances=distances,
-        origin_label=place.label if place else "",
+place = state.get("last_place")
+distances = {
+    r.id: geo.distance_miles(place.latitude, place.longitude, r.latitude, r.longitude)
+    for r in ordered
+    if place is not None and r.has_location and not r.is_remote
+}
+make = partial(
+    export_referral_list,
+    ordered,
+    notes=picked.notes(),
+    distances=distances,
+    origin_label=place.label if place else "",
+)
+columns = st.columns(3)
+for number, (fmt, (mime, filename)) in enumerate(EXPORT_FORMATS.items()):
+    column = columns[number % 3]
+    if fmt == "pdf":
+        try:
+            font_files()  # checked now: the file itself is made only when the button is pressed
+        except FontMissing as exc:
+            column.caption(t("list.export_failed", problem=str(exc)))
+            continue
+    column.download_button(
+        t(f"export.{fmt}"),
+        data=partial(make, fmt=fmt),
+        file_name=filename,
+        mime=mime,
+        key=f"export_{fmt}",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
     )
-    columns = st.columns(3)
-    for number, (fmt, (mime, filename)) in enumerate(EXPORT_FORMATS.items()):
-        column = columns[number % 3]
-        column.download_button(
-            t(f"export.{fmt}"),
-            data=partial(make, fmt=fmt),
-            file_name=filename,
-            mime=mime,
-            key=f"export_{fmt}",
-            on_click="ignore",
-            icon=":material/download:",
-            width="stretch",
-        )
 st.subheader(t("list.share"))
 base = (st.context.url or "").split("?")[0]
 st.code(f"{base}?{urlencode(picked.share_params())}", language=None)

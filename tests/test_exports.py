@@ -7,7 +7,9 @@ from io import BytesIO
 
 import icalendar
 import pytest
+import zxingcpp
 from openpyxl import load_workbook
+from PIL import Image
 
 from directory.__main__ import main
 from directory.catalog import Catalog
@@ -233,6 +235,14 @@ def test_hostile_text_renders_in_every_format(case, fmt, tmp_path):
         assert not any("javascript:" in str(e.get("URL", "")) for e in events)
 
 
+def test_right_to_left_name_prints_in_reading_order(tmp_path):
+    """Hebrew and Arabic names are laid out right to left, so the PDF's text reads in the right order."""
+    text = pdf_text(export("pdf", records=[hostile(HOSTILE_NAMES["rtl"])]), tmp_path)
+    assert "\u05e7\u05d1\u05d5\u05e6\u05ea \u05d1\u05d3\u05d9\u05e7\u05d4" in text
+    assert "\u05d4\u05e7\u05d9\u05d3\u05d1" not in text  # the same word with its letters reversed
+    assert "1 resource," in text
+
+
 def test_long_name_pdf_stays_within_page_width(tmp_path):
     """A 2,000-character name wraps inside the page instead of running off it (no text beyond the margin)."""
     data = export("pdf", records=[hostile(HOSTILE_NAMES["long"])])
@@ -276,6 +286,29 @@ def test_legend_lists_used_codes_once_with_meanings():
 def test_qr_codes_refuse_non_web_addresses(url):
     """Only http(s) addresses become QR codes."""
     assert qr.qr_svg(url) == "" and qr.qr_png(url) == b""
+
+
+def test_pdf_qr_codes_scan_to_each_resource_link(tmp_path):
+    """Every QR code on the printed list, read back by a barcode reader, opens its resource's link."""
+    path = tmp_path / "list.pdf"
+    path.write_bytes(export("pdf"))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
+    read = [
+        b.text
+        for page in sorted(tmp_path.glob("page*.png"))
+        for b in zxingcpp.read_barcodes(Image.open(page))
+    ]
+    assert read == [qr.resource_url(r) for r in make_records()]
+    assert read == ["https://example.org/a", "https://example.org/join/b", "https://example.org/listing/c"]
+
+
+@pytest.mark.parametrize("length", [20, 60, 120, 250, qr.MAX_URL])
+def test_qr_codes_with_the_fixed_mask_decode(length):
+    """Codes drawn with one fixed mask pattern still decode, from short links to the longest allowed."""
+    url = "https://example.org/" + "a1-b2" * 100
+    url = url[:length]
+    image = Image.open(BytesIO(qr.qr_png(url, scale=4)))
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [url]
 
 
 def test_qr_png_is_a_png():

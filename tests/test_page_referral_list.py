@@ -18,10 +18,33 @@ def test_empty_list_says_how_to_fill_it(app):
 
 
 def test_share_link_loads_known_ids_only(app):
-    """ids=test-2,test-3,unknown-id adds the two listings in the catalog, in link order."""
+    """ids=test-2,test-3,unknown-id adds the two listings in the catalog, in link order, and says so."""
     at = open_page(app, "pages/referral_list.py", ids="test-2,test-3,unknown-id")
     assert at.session_state["referral_list"].ids == ["test-2", "test-3"]
     assert "1. Generated test support group 2" in markdown_text(at)
+    assert [s.value for s in at.success] == ["Loaded 2 listings from the link."]
+
+
+def test_share_link_updates_the_sidebar_count(app):
+    """After a share link loads, the sidebar's list count shows the loaded listings, not the old zero."""
+    at = open_page(app, "pages/referral_list.py", ids="test-2,test-3")
+    labels = [link.label for link in at.sidebar.get("page_link")]
+    assert "Referral list (2)" in labels and "Referral list (0)" not in labels
+
+
+def test_export_buttons_offer_every_format(app):
+    """The list offers CSV, Excel, PDF, print view and calendar downloads, and no other."""
+    at = open_page(app, "pages/referral_list.py", ids="test-1")
+    labels = sorted(b.label for b in at.get("download_button"))  # listed column by column
+    assert labels == sorted(
+        [
+            "Spreadsheet (CSV)",
+            "Excel",
+            "PDF to print",
+            "Print view (web page)",
+            "Calendar of meetings",
+        ]
+    )
 
 
 def test_reorder_note_and_remove(app):

@@ -79,6 +79,17 @@ def test_full_name_prints_only_when_ticked(ticked, shown, hidden, tmp_path):
         assert hidden not in flat and hidden not in html
 
 
+def test_long_crisis_line_name_keeps_its_number_on_the_same_line(tmp_path):
+    """The Illinois Helpline's long name and its number print on one line, not the number alone below."""
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(render_plan_pdf(plan_with_everything(), make_records()))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    lines = [line for line in text.stdout.splitlines() if "Illinois Helpline for Opioids" in line]
+    assert lines and "833-234-6343" in lines[0]
+
+
 @pytest.mark.parametrize(("paper", "size"), [("letter", "612 x 792 pts"), ("a4", "595.28 x 841.89 pts")])
 def test_pdf_paper_sizes(paper, size, tmp_path):
     """US Letter and A4 both render, at their page sizes."""

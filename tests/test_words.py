@@ -13,7 +13,7 @@ from directory.schema import Resource, Slot
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = [
     "app.py",
-    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py") if p.name != "care_plan.py"),
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")),
 ]
 
 

@@ -6,6 +6,7 @@ smuggle a `javascript:` link onto paper.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -16,6 +17,10 @@ from directory.schema import Resource
 _WEB_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # A QR code holds at most ~2,300 bytes at level M; beyond ~500 it is too dense to scan from paper.
 MAX_URL = 500
+# Every mask pattern gives a valid code that readers decode. Letting segno score all eight took a quarter
+# of a 200-item PDF's time, so one fixed pattern is used (decoding is checked in tests/test_exports.py).
+MASK = 0
+ERROR_LEVEL = "m"  # at least ~15% recoverable (segno raises it when the code size allows)
 
 
 def safe_url(url: str) -> str:
@@ -33,24 +38,46 @@ def resource_url(resource: Resource) -> str:
     return ""
 
 
-def qr_matrix(url: str) -> list[list[bool]]:
-    """The dark (True) and light modules of the QR code of a web address, without the quiet zone."""
+@functools.lru_cache(maxsize=1024)
+def _code(url: str) -> segno.QRCode | None:
+    # Cached per address: a list's PDF and print view, and a plan's, draw the same codes again.
     if not safe_url(url):
-        return []
-    return [[bool(cell) for cell in row] for row in segno.make(url, error="m", micro=False).matrix]
+        return None
+    return segno.make(url, error=ERROR_LEVEL, micro=False, mask=MASK)
+
+
+@functools.lru_cache(maxsize=1024)
+def dark_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]] | None:
+    """(modules per side, (row, first column, length) of every horizontal run of dark modules), or None
+    when the address is not a web link: what a vector drawing of the code needs."""
+    code = _code(url)
+    if code is None:
+        return None
+    runs = []
+    for row_index, row in enumerate(code.matrix):
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                runs.append((row_index, start, col - start))
+            else:
+                col += 1
+    return len(code.matrix), tuple(runs)
 
 
 def qr_png(url: str, *, scale: int = 4) -> bytes:
     """A PNG image of the QR code (empty bytes when the address is not a web link)."""
-    if not safe_url(url):
+    code = _code(url)
+    if code is None:
         return b""
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=scale, border=2)
+    code.save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()
 
 
 def qr_svg(url: str, *, scale: int = 3) -> str:
     """An inline SVG element of the QR code, safe to embed in HTML (empty when not a web link)."""
-    if not safe_url(url):
-        return ""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=2, title="QR code")
+    code = _code(url)
+    return code.svg_inline(scale=scale, border=2, title="QR code") if code else ""
