@@ -53,8 +53,8 @@ OVERDOSE_REMINDERS = (
     "Fentanyl is in much of the street supply, including pills that look like prescriptions. "
     "You cannot see, smell or taste it.",
     "If someone will not wake up or is breathing slowly: call 911, give naloxone, and stay with them. "
-    "Illinois' Good Samaritan law protects people who call 911 for an overdose from arrest for possessing "
-    "small amounts of drugs.",
+    "Illinois has a Good Samaritan overdose law that gives some protection from drug possession charges "
+    "to people who call 911 for an overdose. Call.",
 )
 
 CONSENT_TEXT = (
