@@ -34,45 +34,12 @@ LAYOUTS = {
     ),
     "il_samhsa_moud_providers_2020.csv": ("moud", "2020-09-01", "SAMHSA MOUD provider list (Sept 2020)"),
 }
+_NAMED_ADDRESS = {"name1", "name2", "street1", "city", "state", "zip", "county", "latitude"}
 HEADERS = {
-    "sud": {
-        "name1",
-        "name2",
-        "street1",
-        "street2",
-        "city",
-        "state",
-        "zip",
-        "county",
-        "latitude",
-        "longitude",
-    },
-    "mh": {
-        "name1",
-        "name2",
-        "street1",
-        "city",
-        "state",
-        "zip",
-        "county",
-        "phone",
-        "intake1",
-        "website",
-        "latitude",
-    },
+    "sud": _NAMED_ADDRESS | {"street2", "longitude"},
+    "mh": _NAMED_ADDRESS | {"phone", "intake1", "website"},
     "otp": {"program_name", "address", "city", "state", "zip", "latitude", "longitude"},
-    "moud": {
-        "name1",
-        "name2",
-        "street1",
-        "city",
-        "state",
-        "zip",
-        "category",
-        "county",
-        "latitude",
-        "longitude",
-    },
+    "moud": _NAMED_ADDRESS | {"category", "longitude"},
 }
 
 _ABBREVIATIONS = {
