@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from directory import geo
-from directory.schema import Problem, Resource, clean_text, validate
+from directory.schema import Problem, Resource, clean_text, remember_valid, validate
+
+if TYPE_CHECKING:
+    from directory import geo
 
 USER_AGENT = (
     "IllinoisAftercareDirectory/0.1 (Illinois recovery-resource directory; weekly refresh of public "
@@ -300,6 +302,9 @@ def load_json(source: str | Path | bytes | Any, file: str = "") -> tuple[Any, st
 
 @lru_cache(maxsize=4096)
 def _place(zip_code: str, city: str, state: str) -> geo.Place | None:
+    # geo (numpy, the ZIP table) is loaded on first use, so the store can import this module cheaply.
+    from directory import geo
+
     return geo.locate_offline(zip=zip_code, city=city, state=state or "IL")
 
 
@@ -363,15 +368,36 @@ def place(record: Resource) -> Resource:
 
 
 def check(record: Resource, row: int, file: str, *, region: bool = True) -> list[Problem]:
-    """The record's problems; `region=False` skips the Illinois-and-neighbours box (for out-of-state samples)."""
-    if region or not record.has_location:
-        return validate(record, row, file)
-    return validate(record.replace(latitude=None, longitude=None, geocode_precision="none"), row, file)
+    """The record's problems; `region=False` skips the Illinois-and-neighbours box (for out-of-state samples).
+
+    A record with no problem under the full check (region included) is remembered, so that the store
+    can take it without validating it a second time (see `schema.is_validated`).
+    """
+    if not region and record.has_location:
+        return validate(record.replace(latitude=None, longitude=None, geocode_precision="none"), row, file)
+    problems = validate(record, row, file)
+    if not problems:
+        remember_valid(record)
+    return problems
+
+
+def text(value: Any) -> str:
+    """`clean_text` (entities decoded, white space folded and trimmed), quicker for text without entities.
+
+    str.split() splits on exactly the characters the white-space pattern of `clean_text` matches (those
+    of str.isspace), so the two agree; importers call this for every field of every row of a feed.
+    """
+    if isinstance(value, str) and "&" not in value:
+        return " ".join(value.split())
+    return clean_text(value)
+
+
+_DATE_PREFIX_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 
 
 def iso_date(text: Any, default: str = "") -> str:
     """The date part of "2021-05-26 19:03:46" or "2023-03-15T10:30:45Z"; `default` when there is none."""
-    m = re.match(r"^\s*(\d{4}-\d{2}-\d{2})", str(text or ""))
+    m = _DATE_PREFIX_RE.match(str(text or ""))
     if not m:
         return default
     try:
@@ -398,11 +424,17 @@ def add_minutes(start: str, minutes: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
+_NOT_DIGIT_RE = re.compile(r"\D")
+_SHORT_ZIP_RE = re.compile(r"\d{3,4}")
+
+
 def zip5(value: Any) -> str:
     """A 5-digit ZIP from "62701", "62701-1234" or the integer 2138 (a lost leading zero)."""
+    if isinstance(value, str) and len(value) == 5 and value.isascii() and value.isdigit():
+        return value  # the usual case, once per row of a large feed
     text = str(value if value is not None else "").strip()
-    digits = re.sub(r"\D", "", text)
-    if isinstance(value, int) or re.fullmatch(r"\d{3,4}", text):
+    digits = _NOT_DIGIT_RE.sub("", text)
+    if isinstance(value, int) or _SHORT_ZIP_RE.fullmatch(text):
         digits = digits.zfill(5)
     return digits[:5] if len(digits) >= 5 else ""
 
@@ -428,9 +460,40 @@ def point(latitude: Any, longitude: Any) -> tuple[float | None, float | None]:
 
 def web_address(value: Any) -> str:
     """A website as http(s) URL: bare host names get https://; anything unusable becomes ""."""
-    text = clean_text(value)
-    if not text or " " in text:
+    address = text(value)
+    if not address or " " in address:
         return ""
-    if not text.lower().startswith(("http://", "https://")):
-        text = "https://" + text
-    return text if "." in text[8:] else ""
+    if not address.lower().startswith(("http://", "https://")):
+        address = "https://" + address
+    return address if "." in address[8:] else ""
+
+
+_HTTP_URL_RE = re.compile(r"^https?://\S+$")
+_COUNTY_WORD_RE = re.compile(r"\s+County$", re.I)
+# Full state names some feeds write, for Illinois and its neighbours.
+STATE_NAMES = {
+    "illinois": "IL",
+    "indiana": "IN",
+    "wisconsin": "WI",
+    "iowa": "IA",
+    "missouri": "MO",
+    "kentucky": "KY",
+}
+
+
+def http_url(value: Any) -> str:
+    """The text when it is a whole http(s) address without spaces, else "" (a feed's link is not fixed up)."""
+    address = text(value)
+    return address if _HTTP_URL_RE.match(address) else ""
+
+
+def state_code(value: Any) -> str:
+    """A two-letter state code from "IL", "il" or "Illinois" (neighbours too); "" for anything else."""
+    name = text(value)
+    code = STATE_NAMES.get(name.lower(), name.upper())
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else ""
+
+
+def county_name(value: Any) -> str:
+    """A county without the word "County" ("Cook County" → "Cook"), as the store keeps it."""
+    return _COUNTY_WORD_RE.sub("", text(value))

@@ -11,6 +11,7 @@ import hashlib
 import html
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -422,8 +423,41 @@ def validate(record: Resource, row: int | None = None, file: str = "") -> list[P
 
 
 _TEXT_LIMITS = tuple(
-    (f.name, MAX_TEXT.get(f.name, DEFAULT_MAX_TEXT)) for f in FIELDS if f.name not in FLOAT_FIELDS | {"schedule"}
+    (f.name, MAX_TEXT.get(f.name, DEFAULT_MAX_TEXT))
+    for f in FIELDS
+    if f.name not in FLOAT_FIELDS | {"schedule"}
 )
+
+
+class _ValidRef(weakref.ref):
+    __slots__ = ("key",)
+
+
+# id(record) → a weak reference to a record that passed `validate` with no problem. Weak, so the memo
+# never keeps a record alive, and compared by identity on lookup, so a reused id is never mistaken.
+_VALID: dict[int, _ValidRef] = {}
+
+
+def _forget(ref: _ValidRef) -> None:
+    if _VALID.get(ref.key) is ref:
+        del _VALID[ref.key]
+
+
+def remember_valid(record: Resource) -> None:
+    """Note that this very record object passed `validate` in full (an importer has just checked it)."""
+    ref = _ValidRef(record, _forget)
+    ref.key = id(record)
+    _VALID[ref.key] = ref
+
+
+def is_validated(record: Resource) -> bool:
+    """Whether this very record object was noted by `remember_valid`.
+
+    Records are frozen, so one that passed still passes: the store uses this to skip a second
+    `validate` of records an importer has just checked. An equal but distinct record is not known.
+    """
+    ref = _VALID.get(id(record))
+    return ref is not None and ref() is record
 
 
 def _short(text: str, limit: int = 60) -> str:

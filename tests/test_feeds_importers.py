@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from directory import feeds
+from directory.catalog import Catalog
 from directory.importers import bmlt, findtreatment, hsds, importer, meeting_guide
-from directory.schema import Slot, validate
+from directory.schema import (
+    FIELD_NAMES,
+    FLOAT_FIELDS,
+    Resource,
+    Slot,
+    clean_text,
+    is_validated,
+    resource_to_row,
+    validate,
+)
 from tests.feed_server import generated_bmlt_meetings, generated_findtreatment_pages
 
 TODAY = "2026-01-05"
@@ -243,3 +257,229 @@ def test_hsds_rejects_what_is_not_hsds(tmp_path):
     path.write_text('{"hello": "world"}', encoding="utf-8")
     result = hsds.parse(path)
     assert result.records == [] and "no services" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"id_bigint": ""}, "id_bigint"),
+        ({"meeting_name": ""}, "meeting_name"),
+        ({"weekday_tinyint": "8"}, "weekday_tinyint"),
+        ({"start_time": "half past seven"}, "start_time"),
+    ],
+)
+def test_bmlt_row_errors_name_the_field(change, field):
+    """A BMLT meeting that cannot be mapped is one row error naming its field; its neighbour still imports."""
+    meetings = generated_bmlt_meetings(2)["meetings"]
+    meetings[1].update(change)
+    result = bmlt.parse(meetings, source_key="na-test", as_of=TODAY)
+    assert [(p.row, p.field) for p in result.errors] == [(2, field)]
+    assert [r.id for r in result.records] == ["na-test-1001"]
+    assert "|" not in result.errors[0].message  # the field is not smuggled inside the message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"name1": ""}, "name1"), ({"street1": "", "city": ""}, "street1")],
+)
+def test_findtreatment_row_errors_name_the_field(change, field):
+    """A locator row without a name or any address is one row error naming its field, and no record."""
+    page = generated_findtreatment_pages(2, per_page=2)[0]
+    page["rows"][0].update(change)
+    result = findtreatment.parse(page, source_key="ft-test", as_of=TODAY)
+    assert [(p.row, p.field) for p in result.errors] == [(1, field)]
+    assert len(result.records) == 1
+
+
+@pytest.mark.parametrize(
+    ("module", "noun"),
+    [(meeting_guide, "meeting"), (bmlt, "meeting"), (findtreatment, "facility")],
+)
+def test_an_entry_that_is_not_an_object_is_a_row_error(module, noun):
+    """A bare number among the feed's entries is reported by row with the importer's noun, not a traceback."""
+    result = module.parse([7], source_key="test", source_url=TEST_URL, as_of=TODAY)
+    assert result.records == [] and result.rows_read == 1
+    assert [(p.row, p.message) for p in result.errors] == [
+        (1, f"the entry is not a {noun} object; it was left out")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("module", "words"),
+    [
+        (meeting_guide, "not a Meeting Guide feed"),
+        (bmlt, "not a BMLT GetSearchResults response"),
+        (findtreatment, "not a FindTreatment.gov locator response"),
+    ],
+)
+def test_a_payload_of_the_wrong_kind_is_one_problem(module, words):
+    """JSON that is not the importer's kind of feed is one problem saying so, with no row number."""
+    result = module.parse(b'"just a string"', as_of=TODAY)
+    assert result.records == [] and len(result.errors) == 1
+    assert words in result.errors[0].message and result.errors[0].row is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("IL", "IL"),
+        (" il ", "IL"),
+        ("Illinois", "IL"),
+        ("WISCONSIN", "WI"),
+        ("Ohio", ""),
+        ("I1", ""),
+        (None, ""),
+    ],
+)
+def test_state_code(value, expected):
+    """State codes and the full names of Illinois and its neighbours become two capital letters."""
+    assert feeds.state_code(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Cook County", "Cook"), ("DuPage county", "DuPage"), ("Cook", "Cook"), ("County Line", "County Line")],
+)
+def test_county_name_drops_the_word_county(value, expected):
+    """A trailing "County" is dropped, as the store keeps counties; a leading one is part of the name."""
+    assert feeds.county_name(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/generated", "https://example.org/generated"),
+        (" http://example.org/x ", "http://example.org/x"),
+        ("example.org", ""),
+        ("https://example.org/a b", ""),
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_http_url_keeps_only_whole_web_addresses(value, expected):
+    """A feed's link is kept only when it is one http(s) address; anything else is dropped, not repaired."""
+    assert feeds.http_url(value) == expected
+
+
+def test_the_store_keeps_feed_records_as_they_were(tmp_path, kc):
+    """Meetings imported from a feed read back from the store equal to what the importer made."""
+    with Catalog(tmp_path / "c.db") as catalog:
+        report = catalog.import_records(kc.records, source="aa-kc")
+        assert len(report.added) == 206 and report.ok
+        assert catalog.records() == sorted(kc.records, key=lambda r: r.id)
+        cols = ", ".join(f'"{n}"' for n in FIELD_NAMES)
+        stored = catalog.conn.execute(f"SELECT {cols} FROM resources WHERE id = 'aa-kc-284'").fetchone()
+    record = next(r for r in kc.records if r.id == "aa-kc-284")
+    text = resource_to_row(record)
+    # Text columns hold the project CSV text; coordinates are REAL.
+    assert dict(zip(FIELD_NAMES, stored)) == {
+        n: getattr(record, n) if n in FLOAT_FIELDS else text[n] for n in FIELD_NAMES
+    }
+
+
+def test_the_store_still_rejects_what_an_importer_let_through_unchecked(tmp_path, feeds_dir):
+    """Records read with region=False are not vouched for: the store checks them and refuses the far ones."""
+    far = meeting_guide.parse(
+        feeds_dir / "meeting-guide" / "al-anon.json", source_key="alanon", region=False
+    ).records
+    assert far and not any(is_validated(r) for r in far if r.has_location)
+    with Catalog(tmp_path / "c.db") as catalog:
+        report = catalog.import_records(far, source="alanon")
+        assert not report.applied and report.rejected
+        assert {p.field for p in report.rejected} == {"latitude"}
+        assert catalog.count() == 0
+
+
+def test_only_the_checked_object_itself_counts_as_checked(kc):
+    """An importer's checked record is known; an equal copy and a changed one are validated anew."""
+    record = kc.records[0]
+    assert is_validated(record)
+    assert not is_validated(record.replace())  # equal, but not the object that was checked
+    assert not is_validated(record.replace(zip="606"))
+    assert not is_validated(Resource(**{f: getattr(record, f) for f in FIELD_NAMES}))
+
+
+def test_a_changed_copy_of_a_checked_record_is_rejected_by_the_store(tmp_path, kc):
+    """A record made from a checked one but with a bad field is caught by the store's own validation."""
+    bad = kc.records[0].replace(zip="606")
+    with Catalog(tmp_path / "c.db") as catalog:
+        report = catalog.import_records([kc.records[1], bad], source="aa-kc")
+        assert [(p.row, p.field) for p in report.rejected] == [(2, "zip")]
+        assert not report.applied and catalog.count() == 0
+
+
+def test_text_search_finds_a_large_import_and_follows_updates(tmp_path, kc):
+    """Imported meetings are in the text index, which stays consistent through updates and deactivation."""
+    ward = {r.id for r in kc.records if r.name == "Ward Parkway Group"}
+    query = 'name : "Ward Parkway Group"'
+    with Catalog(tmp_path / "c.db") as catalog:
+        catalog.import_records(kc.records[:100], source="aa-kc")
+        catalog.import_records(kc.records[100:], source="aa-kc")
+        assert len(ward) > 2 and set(catalog.text_search(query)) == ward  # found in both batches
+        renamed = next(r for r in kc.records if r.id == "aa-kc-254").replace(name="Generated Renamed Group")
+        rest = [r for r in kc.records if r.id not in ("aa-kc-254", "aa-kc-284")]
+        report = catalog.import_records(
+            [renamed, *rest], source="aa-kc", deactivate_missing="aa-kc", as_of=TODAY
+        )
+        assert report.updated == ["aa-kc-254"] and report.deactivated == ["aa-kc-284"]
+        assert set(catalog.text_search(query)) == ward - {"aa-kc-254"}
+        assert catalog.text_search('"Generated Renamed"') == ["aa-kc-254"]
+        # FTS5 raises on an index that no longer matches its table.
+        catalog.conn.execute("INSERT INTO resources_fts(resources_fts, rank) VALUES('integrity-check', 1)")
+        triggers = {
+            r[0] for r in catalog.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        assert triggers == {"resources_ai", "resources_ad", "resources_au"}
+
+
+def test_a_dry_run_import_leaves_the_index_and_its_triggers_alone(tmp_path, kc):
+    """A dry run rolls back the bulk insert, so nothing is indexed and the insert trigger is still there."""
+    with Catalog(tmp_path / "c.db") as catalog:
+        report = catalog.import_records(kc.records, source="aa-kc", dry_run=True)
+        assert len(report.added) == 206 and not report.applied
+        assert catalog.count() == 0 and catalog.text_search('"Ward Parkway"') == []
+        trigger = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'resources_ai'"
+        assert catalog.conn.execute(trigger).fetchone()[0] == 1
+        catalog.import_records(kc.records[:1], source="aa-kc")  # one insert after: indexed as usual
+        assert catalog.text_search('"Ward Parkway"') == ["aa-kc-254"]
+
+
+def test_an_identical_second_import_writes_nothing(tmp_path, kc):
+    """Importing the same feed again reports everything unchanged and leaves the database untouched."""
+    with Catalog(tmp_path / "c.db") as catalog:
+        catalog.import_records(kc.records, source="aa-kc")
+        changes = catalog.conn.total_changes
+        again = catalog.import_records(list(kc.records), source="aa-kc", save_report=False)
+        assert len(again.unchanged) == 206 and again.added == [] and again.updated == []
+        assert catalog.conn.total_changes == changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(alphabet=st.characters(codec="utf-8")),
+        st.from_regex(r"[ \t\n\x0b\x0c\x1c-\x1f\x85\xa0\u2000-\u200b\u3000a&;#x0-9]{0,20}"),
+    )
+)
+def test_feed_text_cleaning_agrees_with_the_schema(value):
+    """The importers' quick text cleaning gives what schema.clean_text gives, white space and entities alike."""
+    assert feeds.text(value) == clean_text(value)
+
+
+@pytest.mark.parametrize("stop_early", [False, True])
+def test_reading_a_feed_leaves_the_cycle_collector_running(stop_early):
+    """The collector paused for a walk through a feed runs again after it, also when the caller stops early."""
+    meetings = [
+        {"slug": f"gen-{n}", "name": f"Generated Test Meeting {n}", "day": n, "time": "19:00"}
+        for n in range(3)
+    ]
+    assert gc.isenabled()
+    rows = meeting_guide.rows(meetings, source_key="test", source_url=TEST_URL, as_of=TODAY)
+    assert next(rows)[1] is not None and not gc.isenabled()  # paused while the walk is under way
+    if stop_early:
+        rows.close()
+    else:
+        assert len(list(rows)) == 2
+    assert gc.isenabled()
+    assert meeting_guide.parse(b"[{", as_of=TODAY).errors and gc.isenabled()

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from directory import feeds
-from directory.schema import ImportResult, Problem, Resource, Slot, clean_text, make_id
+from directory.importers import feed_rows
+from directory.importers.feed_rows import RowError
+from directory.schema import ImportResult, Resource, Slot, make_id
 
 FORMAT = "bmlt"
 SOURCE = "bmlt"
@@ -64,15 +67,8 @@ LANGUAGE_NAMES = {
     "korean": "ko",
     "arabic": "ar",
 }
-STATE_NAMES = {
-    "illinois": "IL",
-    "indiana": "IN",
-    "wisconsin": "WI",
-    "iowa": "IA",
-    "missouri": "MO",
-    "kentucky": "KY",
-}
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+_DURATION_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$")
 
 
 def parse(
@@ -89,30 +85,16 @@ def parse(
 
     The API gives no update date, so `as_of` (default today, the ingest date) stamps every meeting.
     """
-    result = ImportResult()
-    try:
-        data, file = feeds.load_json(source, file)
-        owned = data is not source  # decoded here, so rows may drop each item once it is read
-    except feeds.FeedError as exc:
-        result.errors.append(Problem(None, "", exc.message, feeds.source_label(source, file)))
-        return result
-    for row, record, problems in rows(
-        data,
+    return feed_rows.read(
+        rows,
+        source,
+        file=file,
+        region=region,
         as_of=as_of,
         source_key=source_key,
         source_url=source_url,
         fellowship=fellowship,
-        file=file,
-        release=owned,
-    ):
-        result.rows_read += 1
-        if record is not None:
-            problems = problems + feeds.check(record, row, file, region=region)
-        if problems:
-            result.errors.extend(problems)
-        else:
-            result.records.append(record)
-    return result
+    )
 
 
 def _format_table(formats: Any) -> dict[str, tuple[str, str]]:
@@ -123,7 +105,7 @@ def _format_table(formats: Any) -> dict[str, tuple[str, str]]:
             continue
         key = str(f.get("key_string") or "").strip()
         world = str(f.get("world_id") or "").strip().upper()
-        name = clean_text(f.get("name_string")).lower()
+        name = feeds.text(f.get("name_string")).lower()
         if not key:
             continue
         if world in WORLD_IDS:
@@ -143,55 +125,29 @@ def rows(
     fellowship: str = "NA",
     file: str = "the feed",
     release: bool = False,
-) -> Iterator[tuple[int, Resource | None, list[Problem]]]:
+) -> Iterator[feed_rows.Row]:
     """Each meeting as (row number, record or None, mapping problems); records are not yet validated."""
     table: dict[str, tuple[str, str]] = {}
     if isinstance(data, dict):
         table = _format_table(data.get("formats"))
         data = data.get("meetings")
     if not isinstance(data, list):
-        yield (
-            0,
-            None,
-            [
-                Problem(
-                    None,
-                    "",
-                    "this is not a BMLT GetSearchResults response: expected a list of meetings",
-                    file,
-                )
-            ],
+        return feed_rows.not_a_feed(
+            "this is not a BMLT GetSearchResults response: expected a list of meetings", file
         )
-        return
-    stamp = as_of or date.today().isoformat()
-    for index, item in enumerate(data, start=1):
-        if release:  # the caller hands the decoded feed over: free each item once it is mapped
-            data[index - 1] = None
-        if not isinstance(item, dict):
-            yield (
-                index,
-                None,
-                [Problem(index, "", "the entry is not a meeting object; it was left out", file)],
-            )
-            continue
-        try:
-            record = meeting_to_resource(
-                item,
-                as_of=stamp,
-                source_key=source_key,
-                source_url=source_url,
-                fellowship=fellowship,
-                table=table,
-            )
-        except ValueError as exc:
-            field, _, message = str(exc).partition("|")
-            yield index, None, [Problem(index, field, message, file)]
-            continue
-        yield index, record, []
+    to_record = partial(
+        meeting_to_resource,
+        as_of=as_of or date.today().isoformat(),
+        source_key=source_key,
+        source_url=source_url,
+        fellowship=fellowship,
+        table=table,
+    )
+    return feed_rows.item_rows(data, to_record, file=file, noun="meeting", release=release)
 
 
 def _minutes(text: Any) -> int:
-    m = re.match(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$", str(text or ""))
+    m = _DURATION_RE.match(str(text or ""))
     return int(m.group(1)) * 60 + int(m.group(2)) if m else 0
 
 
@@ -204,25 +160,27 @@ def meeting_to_resource(
     fellowship: str = "NA",
     table: dict[str, tuple[str, str]] | None = None,
 ) -> Resource:
-    """One BMLT meeting as a record; ValueError "field|message" when it cannot be mapped."""
+    """One BMLT meeting as a record; raises a row error naming the field when it cannot be mapped."""
     key = str(item.get("id_bigint") or "").strip()
     if not key:
-        raise ValueError("id_bigint|the meeting has no id_bigint; it was left out")
+        raise RowError("id_bigint", "the meeting has no id_bigint; it was left out")
     if item.get("root_server_id"):  # aggregator responses mix servers whose ids overlap
         key = f"{item['root_server_id']}-{key}"
-    name = clean_text(item.get("meeting_name"))
+    name = feeds.text(item.get("meeting_name"))
     if not name:
-        raise ValueError("meeting_name|the meeting has no name; it was left out")
+        raise RowError("meeting_name", "the meeting has no name; it was left out")
     try:
         weekday = int(str(item.get("weekday_tinyint") or "").strip())
     except ValueError:
         weekday = 0
     if not 1 <= weekday <= 7:
-        raise ValueError(f"weekday_tinyint|'{item.get('weekday_tinyint')}' is not a weekday 1-7 (1 = Sunday)")
+        raise RowError(
+            "weekday_tinyint", f"'{item.get('weekday_tinyint')}' is not a weekday 1-7 (1 = Sunday)"
+        )
     try:
         start = feeds.clock(item.get("start_time"))
     except ValueError as exc:
-        raise ValueError(f"start_time|{exc}; the meeting was left out") from None
+        raise RowError("start_time", f"{exc}; the meeting was left out") from None
     duration = _minutes(item.get("duration_time"))
     end = feeds.add_minutes(start, duration) if duration else ""
 
@@ -247,10 +205,8 @@ def meeting_to_resource(
     if "asl" in mapped["accessibility"]:
         mapped["populations"].append("deaf_hoh")
 
-    conference_url = clean_text(item.get("virtual_meeting_link"))
-    if not re.match(r"^https?://\S+$", conference_url):
-        conference_url = ""
-    conference_phone = clean_text(item.get("phone_meeting_number"))
+    conference_url = feeds.http_url(item.get("virtual_meeting_link"))
+    conference_phone = feeds.text(item.get("phone_meeting_number"))
     venue = VENUES.get(str(item.get("venue_type") or "").strip())
     if venue is None:
         if "hybrid" in mapped["format"]:
@@ -263,18 +219,16 @@ def meeting_to_resource(
             venue = "hybrid" if (conference_url or conference_phone) else "in_person"
     status = "temporarily_closed" if mapped["status"] and venue == "in_person" else "active"
 
-    state = clean_text(item.get("location_province"))
-    state = STATE_NAMES.get(state.lower(), state.upper())
-    state = state if re.fullmatch(r"[A-Z]{2}", state) else ""
+    state = feeds.state_code(item.get("location_province"))
     zip_code = feeds.zip5(item.get("location_postal_code_1"))
-    city = clean_text(item.get("location_municipality"))
+    city = feeds.text(item.get("location_municipality"))
     lat, lon = feeds.point(item.get("latitude"), item.get("longitude"))
-    street = clean_text(item.get("location_street"))
-    location = clean_text(item.get("location_text"))
+    street = feeds.text(item.get("location_street"))
+    location = feeds.text(item.get("location_text"))
     details = [
-        clean_text(item.get(k)) for k in ("location_info", "comments", "virtual_meeting_additional_info")
+        feeds.text(item.get(k)) for k in ("location_info", "comments", "virtual_meeting_additional_info")
     ]
-    county = re.sub(r"\s+County$", "", clean_text(item.get("location_sub_province")), flags=re.I)
+    county = feeds.county_name(item.get("location_sub_province"))
     where = feeds.located(
         zip=zip_code,
         city=city,
@@ -290,7 +244,7 @@ def meeting_to_resource(
         category="support_group",
         subcategory="meeting",
         source=source_key,
-        source_url=clean_text(item.get("root_server_uri")) or source_url,
+        source_url=feeds.text(item.get("root_server_uri")) or source_url,
         as_of=as_of,
         description=" ".join(d for d in details if d)[:4000],
         address=street if venue != "online" else "",

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from directory import feeds
-from directory.schema import ImportResult, Problem, Resource, clean_text, make_id
+from directory.importers import feed_rows
+from directory.importers.feed_rows import RowError
+from directory.schema import ImportResult, Resource, make_id
 
 FORMAT = "findtreatment"
 SOURCE = "findtreatment"
@@ -106,24 +109,9 @@ def parse(
     region: bool = True,
 ) -> ImportResult:
     """Read locator pages (one page, a list of pages, or a list of rows); `as_of` defaults to today."""
-    result = ImportResult()
-    try:
-        data, file = feeds.load_json(source, file)
-        owned = data is not source  # decoded here, so rows may drop each item once it is read
-    except feeds.FeedError as exc:
-        result.errors.append(Problem(None, "", exc.message, feeds.source_label(source, file)))
-        return result
-    for row, record, problems in rows(
-        data, as_of=as_of, source_key=source_key, source_url=source_url, file=file, release=owned
-    ):
-        result.rows_read += 1
-        if record is not None:
-            problems = problems + feeds.check(record, row, file, region=region)
-        if problems:
-            result.errors.extend(problems)
-        else:
-            result.records.append(record)
-    return result
+    return feed_rows.read(
+        rows, source, file=file, region=region, as_of=as_of, source_key=source_key, source_url=source_url
+    )
 
 
 def page_rows(data: Any) -> list[Any] | None:
@@ -145,39 +133,18 @@ def rows(
     source_url: str = SOURCE_URL,
     file: str = "the feed",
     release: bool = False,
-) -> Iterator[tuple[int, Resource | None, list[Problem]]]:
+) -> Iterator[feed_rows.Row]:
     """Each facility as (row number, record or None, mapping problems); records are not yet validated."""
     items = page_rows(data)
     if items is None:
-        yield (
-            0,
-            None,
-            [Problem(None, "", "this is not a FindTreatment.gov locator response: no 'rows'", file)],
-        )
-        return
-    stamp = as_of or date.today().isoformat()
-    for index, item in enumerate(items, start=1):
-        if release:  # the caller hands the decoded feed over: free each item once it is mapped
-            items[index - 1] = None
-        if not isinstance(item, dict):
-            yield (
-                index,
-                None,
-                [Problem(index, "", "the entry is not a facility object; it was left out", file)],
-            )
-            continue
-        name = clean_text(item.get("name1"))
-        if not name:
-            yield index, None, [Problem(index, "name1", "the facility has no name; it was left out", file)]
-            continue
-        if not (clean_text(item.get("street1")) or clean_text(item.get("city"))):
-            yield (
-                index,
-                None,
-                [Problem(index, "street1", "the facility has no address; it was left out", file)],
-            )
-            continue
-        yield index, facility_to_resource(item, as_of=stamp, source_key=source_key, source_url=source_url), []
+        return feed_rows.not_a_feed("this is not a FindTreatment.gov locator response: no 'rows'", file)
+    to_record = partial(
+        facility_to_resource,
+        as_of=as_of or date.today().isoformat(),
+        source_key=source_key,
+        source_url=source_url,
+    )
+    return feed_rows.item_rows(items, to_record, file=file, noun="facility", release=release)
 
 
 def _groups(item: dict[str, Any]) -> dict[str, list[str]]:
@@ -186,7 +153,7 @@ def _groups(item: dict[str, Any]) -> dict[str, list[str]]:
         if not isinstance(group, dict):
             continue
         code = str(group.get("f2") or "").strip().upper()
-        values = [clean_text(v) for v in str(group.get("f3") or "").split(";")]
+        values = [feeds.text(v) for v in str(group.get("f3") or "").split(";")]
         groups.setdefault(code, []).extend(v for v in values if v)
     return groups
 
@@ -199,7 +166,13 @@ def _add(out: list[str], value: str | None) -> None:
 def facility_to_resource(
     item: dict[str, Any], *, as_of: str, source_key: str = SOURCE, source_url: str = SOURCE_URL
 ) -> Resource:
-    """One locator row as a treatment record."""
+    """One locator row as a treatment record; raises a row error when it has no name or no address."""
+    name = feeds.text(item.get("name1"))
+    if not name:
+        raise RowError("name1", "the facility has no name; it was left out")
+    street, city = feeds.text(item.get("street1")), feeds.text(item.get("city"))
+    if not (street or city):
+        raise RowError("street1", "the facility has no address; it was left out")
     groups = _groups(item)
     services: list[str] = []
     for code in ("TC", "SET", "OT"):
@@ -243,30 +216,30 @@ def facility_to_resource(
         subcategory = "mental_health"
     phones: list[str] = []
     for key in ("phone", "intake1", "intake2", "hotline1"):
-        _add(phones, clean_text(item.get(key)))
+        _add(phones, feeds.text(item.get(key)))
     lat, lon = feeds.point(item.get("latitude"), item.get("longitude"))
     kind = "; ".join(groups.get("FT", []))
     pay_help = [v for v in groups.get("PYAS", []) if v.lower() not in PAYMENT]
-    key = clean_text(item.get("frid")) or "|".join(
-        clean_text(item.get(k)).lower() for k in ("name1", "street1", "zip")
+    key = feeds.text(item.get("frid")) or "|".join(
+        feeds.text(item.get(k)).lower() for k in ("name1", "street1", "zip")
     )
-    city, zip_code = clean_text(item.get("city")), feeds.zip5(item.get("zip"))
-    state = clean_text(item.get("state")).upper()[:2]
+    zip_code = feeds.zip5(item.get("zip"))
+    state = feeds.text(item.get("state")).upper()[:2]
     where = feeds.located(
         zip=zip_code, city=city, state=state, county="", latitude=lat, longitude=lon, online=False
     )
     return Resource(
         id=make_id(source_key, key),
-        name=clean_text(item.get("name1"))[:300],
+        name=name[:300],
         category="treatment",
         subcategory=subcategory,
         source=source_key,
         source_url=source_url,
         as_of=as_of,
-        organization=clean_text(item.get("name2"))[:300],
+        organization=feeds.text(item.get("name2"))[:300],
         description=f"Facility type: {kind}." if kind else "",
-        address=clean_text(item.get("street1")),
-        address2=clean_text(item.get("street2")),
+        address=street,
+        address2=feeds.text(item.get("street2")),
         city=city,
         state=state,
         zip=zip_code,

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from directory import feeds
+from directory.importers import feed_rows
 from directory.schema import (
     LIST_FIELDS,
     ImportResult,
     Problem,
     Resource,
     Slot,
-    clean_text,
     make_id,
 )
 
@@ -75,14 +75,6 @@ TABLES = (
     "taxonomies",
 )
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-STATE_NAMES = {
-    "illinois": "IL",
-    "indiana": "IN",
-    "wisconsin": "WI",
-    "iowa": "IA",
-    "missouri": "MO",
-    "kentucky": "KY",
-}
 LANGUAGE_CODES_3 = {
     "eng": "en",
     "spa": "es",
@@ -100,6 +92,13 @@ LANGUAGE_CODES_3 = {
     "hin": "hi",
 }
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+_POSTAL_RE = re.compile(r"\d{5}(-\d{4})?")
+_LANGUAGE_RE = re.compile(r"[a-z]{2}")
+# Words in an accessibility description → our accessibility value.
+_ACCESS_WORDS = tuple(
+    (re.compile(rf"\b{needle}\b"), value)
+    for needle, value in (("wheelchair", "wheelchair"), ("sign language", "asl"), ("asl", "asl"))
+)
 
 
 def hsds_id(kind: str, key: str) -> str:
@@ -122,28 +121,20 @@ def parse(
     `category` is used for services that do not say which of our categories they are in;
     `as_of` for services without `assured_date` or `last_modified` (default: today).
     """
-    result = ImportResult()
     try:
         tables, file = read_tables(source, file)
     except (OSError, ValueError, zipfile.BadZipFile, feeds.FeedError) as exc:
         message = exc.message if isinstance(exc, feeds.FeedError) else str(exc)
-        result.errors.append(Problem(None, "", message, feeds.source_label(source, file)))
-        return result
+        return ImportResult(errors=[Problem(None, "", message, feeds.source_label(source, file))])
     if not tables.get("services"):
-        result.errors.append(Problem(None, "services", "no services found: this is not HSDS data", file))
-        return result
+        return ImportResult(
+            errors=[Problem(None, "services", "no services found: this is not HSDS data", file)]
+        )
     stamp = as_of or date.today().isoformat()
-    for row, record, problems in records_from_tables(
+    found = records_from_tables(
         tables, as_of=stamp, source_key=source_key, source_url=source_url, category=category, file=file
-    ):
-        result.rows_read += 1
-        if record is not None:
-            problems = problems + feeds.check(record, row, file, region=region)
-        if problems:
-            result.errors.extend(problems)
-        else:
-            result.records.append(record)
-    return result
+    )
+    return feed_rows.collect(found, file, region=region)
 
 
 # Reading the tables
@@ -272,7 +263,7 @@ def _tables_from_json(data: Any) -> dict[str, list[dict]]:
 
 # Mapping the tables onto records
 def _text(row: dict | None, key: str) -> str:
-    return clean_text(row.get(key)) if row else ""
+    return feeds.text(row.get(key)) if row else ""
 
 
 def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
@@ -304,7 +295,7 @@ def _slots(rows: list[dict]) -> tuple[tuple[Slot, ...], list[str]]:
 
 def _language(row: dict) -> str:
     code = _text(row, "code").lower()
-    if re.fullmatch(r"[a-z]{2}", code):
+    if _LANGUAGE_RE.fullmatch(code):
         return code
     return LANGUAGE_CODES_3.get(code, "")
 
@@ -362,10 +353,7 @@ def records_from_tables(
                 ),
                 None,
             )
-            state = _text(address, "state_province")
-            state = STATE_NAMES.get(
-                state.lower(), state.upper() if re.fullmatch(r"[A-Za-z]{2}", state) else ""
-            )
+            state = feeds.state_code(_text(address, "state_province"))
             postal = _text(address, "postal_code")
             lat, lon = (
                 feeds.point(location.get("latitude"), location.get("longitude")) if location else (None, None)
@@ -394,8 +382,8 @@ def records_from_tables(
             access: list[str] = []
             for row in accessibility.get(location_id, []):
                 text = f"{_text(row, 'description')} {_text(row, 'details')}".lower()
-                for needle, value in (("wheelchair", "wheelchair"), ("sign language", "asl"), ("asl", "asl")):
-                    if re.search(rf"\b{needle}\b", text) and value not in access:
+                for needle, value in _ACCESS_WORDS:
+                    if needle.search(text) and value not in access:
                         access.append(value)
             status = _text(service, "status").lower()
             virtual = location is not None and _text(location, "location_type").lower() == "virtual"
@@ -414,8 +402,8 @@ def records_from_tables(
                 address2=_text(address, "address_2"),
                 city=_text(address, "city"),
                 state=state,
-                zip=feeds.zip5(postal) if re.fullmatch(r"\d{5}(-\d{4})?", postal) else "",
-                county=re.sub(r"\s+County$", "", _text(address, "region"), flags=re.I),
+                zip=feeds.zip5(postal) if _POSTAL_RE.fullmatch(postal) else "",
+                county=feeds.county_name(_text(address, "region")),
                 latitude=lat,
                 longitude=lon,
                 geocode_precision="address" if lat is not None else "none",

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from directory import feeds
-from directory.schema import ImportResult, Problem, Resource, Slot, clean_text, make_id
+from directory.importers import feed_rows
+from directory.importers.feed_rows import RowError
+from directory.schema import ImportResult, Resource, Slot, make_id
 
 FORMAT = "meeting-guide"
 SOURCE = "meeting-guide"
@@ -79,8 +82,8 @@ ONLINE = "ONL"
 # Spec codes whose case differs from the upper-cased form, so "12x12" stays "12x12".
 _CANONICAL = {"12X12": "12x12"}
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
-_URL_RE = re.compile(r"^https?://\S+$")
-_STATE_RE = re.compile(r"^[A-Z]{2}$")
+_CODE_SEPARATOR_RE = re.compile(r"[,\s]+")
+_STATE_ZIP_RE = re.compile(r"^([A-Z]{2})(?:\s+(\d{5})(?:-\d{4})?)?$")
 # Fellowships for the people close to someone who drinks or uses, not for the person themselves.
 FAMILY_FELLOWSHIPS = {"al-anon": ("families",), "alateen": ("families", "youth"), "nar-anon": ("families",)}
 
@@ -100,30 +103,16 @@ def parse(
     `as_of` is used for meetings without an `updated` date (default: today). `region=False` skips the
     Illinois-and-neighbours coordinate check, for reading out-of-state samples.
     """
-    result = ImportResult()
-    try:
-        data, file = feeds.load_json(source, file)
-        owned = data is not source  # decoded here, so rows may drop each item once it is read
-    except feeds.FeedError as exc:
-        result.errors.append(Problem(None, "", exc.message, feeds.source_label(source, file)))
-        return result
-    for row, record, problems in rows(
-        data,
+    return feed_rows.read(
+        rows,
+        source,
+        file=file,
+        region=region,
         as_of=as_of,
         source_key=source_key,
         source_url=source_url,
         fellowship=fellowship,
-        file=file,
-        release=owned,
-    ):
-        result.rows_read += 1
-        if record is not None:
-            problems = problems + feeds.check(record, row, file, region=region)
-        if problems:
-            result.errors.extend(problems)
-        else:
-            result.records.append(record)
-    return result
+    )
 
 
 def rows(
@@ -135,48 +124,25 @@ def rows(
     fellowship: str = "",
     file: str = "the feed",
     release: bool = False,
-) -> Iterator[tuple[int, Resource | None, list[Problem]]]:
+) -> Iterator[feed_rows.Row]:
     """Each meeting as (row number, record or None, mapping problems); records are not yet validated."""
     if isinstance(data, dict) and isinstance(data.get("meetings"), list):
         data = data["meetings"]
     if not isinstance(data, list):
-        yield (
-            0,
-            None,
-            [Problem(None, "", "this is not a Meeting Guide feed: expected a list of meetings", file)],
-        )
-        return
-    default_date = as_of or date.today().isoformat()
-    for index, item in enumerate(data, start=1):
-        if release:  # the caller hands the decoded feed over: free each item once it is mapped
-            data[index - 1] = None
-        if not isinstance(item, dict):
-            yield (
-                index,
-                None,
-                [Problem(index, "", "the entry is not a meeting object; it was left out", file)],
-            )
-            continue
-        try:
-            record = meeting_to_resource(
-                item, as_of=default_date, source_key=source_key, source_url=source_url, fellowship=fellowship
-            )
-        except _RowError as exc:
-            yield index, None, [Problem(index, exc.field, exc.message, file)]
-            continue
-        yield index, record, []
-
-
-class _RowError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        return feed_rows.not_a_feed("this is not a Meeting Guide feed: expected a list of meetings", file)
+    to_record = partial(
+        meeting_to_resource,
+        as_of=as_of or date.today().isoformat(),
+        source_key=source_key,
+        source_url=source_url,
+        fellowship=fellowship,
+    )
+    return feed_rows.item_rows(data, to_record, file=file, noun="meeting", release=release)
 
 
 def _codes(types: Any) -> tuple[str, ...]:
     if isinstance(types, str):
-        types = [t for t in re.split(r"[,\s]+", types) if t]
+        types = [t for t in _CODE_SEPARATOR_RE.split(types) if t]
     out: list[str] = []
     for code in types if isinstance(types, list) else []:
         text = str(code).strip()
@@ -197,21 +163,21 @@ def _days(value: Any) -> list[int]:
         try:
             day = int(v)
         except (TypeError, ValueError):
-            raise _RowError("day", f"'{str(v)[:20]}' is not a day number 0-6 (0 = Sunday)") from None
+            raise RowError("day", f"'{str(v)[:20]}' is not a day number 0-6 (0 = Sunday)") from None
         if not 0 <= day <= 6:
-            raise _RowError("day", f"{day} is not a day number 0-6 (0 = Sunday)")
+            raise RowError("day", f"{day} is not a day number 0-6 (0 = Sunday)")
         days.append((day + 6) % 7)  # Meeting Guide counts from Sunday 0; we count from Monday 0
     return sorted(set(days))
 
 
 def _split_formatted_address(text: str) -> tuple[str, str, str, str]:
     """ "123 Main St, Springfield, IL 62701, USA" → (street, city, state, zip); parts may be empty."""
-    parts = [p.strip() for p in clean_text(text).split(",") if p.strip()]
+    parts = [p.strip() for p in feeds.text(text).split(",") if p.strip()]
     if parts and parts[-1].upper() in ("USA", "US", "UNITED STATES"):
         parts = parts[:-1]
     state = zip_code = ""
     if parts:
-        m = re.match(r"^([A-Z]{2})(?:\s+(\d{5})(?:-\d{4})?)?$", parts[-1])
+        m = _STATE_ZIP_RE.match(parts[-1])
         if m:
             state, zip_code = m.group(1), m.group(2) or ""
             parts = parts[:-1]
@@ -225,17 +191,17 @@ def meeting_to_resource(
     """One feed meeting as a record; raises a row error naming the field when it cannot be mapped."""
     key = item.get("slug") if item.get("slug") not in (None, "") else item.get("id")
     if key in (None, ""):
-        raise _RowError("slug", "the meeting has no slug (its id in the feed); it was left out")
-    name = clean_text(item.get("name"))
+        raise RowError("slug", "the meeting has no slug (its id in the feed); it was left out")
+    name = feeds.text(item.get("name"))
     if not name:
-        raise _RowError("name", "the meeting has no name; it was left out")
+        raise RowError("name", "the meeting has no name; it was left out")
     days = _days(item.get("day"))
     start = end = ""
     if days:
         try:
             start = feeds.clock(item.get("time"))
         except ValueError as exc:
-            raise _RowError("time", f"{exc}; the meeting was left out") from None
+            raise RowError("time", f"{exc}; the meeting was left out") from None
         try:
             end = feeds.clock(item.get("end_time")) if item.get("end_time") else ""
         except ValueError:
@@ -253,12 +219,10 @@ def meeting_to_resource(
     if "asl" in mapped["accessibility"] and "deaf_hoh" not in mapped["populations"]:
         mapped["populations"].append("deaf_hoh")
 
-    conference_url = clean_text(item.get("conference_url"))
-    if conference_url and not _URL_RE.match(conference_url):
-        conference_url = ""
-    conference_phone = clean_text(item.get("conference_phone"))
-    street = clean_text(item.get("address"))
-    city, state = clean_text(item.get("city")), clean_text(item.get("state")).upper()
+    conference_url = feeds.http_url(item.get("conference_url"))
+    conference_phone = feeds.text(item.get("conference_phone"))
+    street = feeds.text(item.get("address"))
+    city, state = feeds.text(item.get("city")), feeds.state_code(item.get("state"))
     zip_code = feeds.zip5(item.get("postal_code"))
     if item.get("formatted_address") and not (street and city):
         f_street, f_city, f_state, f_zip = _split_formatted_address(str(item["formatted_address"]))
@@ -281,22 +245,20 @@ def meeting_to_resource(
     else:
         fmt = "in_person"
 
-    state = state if _STATE_RE.match(state) else ""
     lat, lon = feeds.point(item.get("latitude"), item.get("longitude"))
     where = feeds.located(
         zip=zip_code, city=city, state=state, county="", latitude=lat, longitude=lon, online=fmt == "online"
     )
     if approximate and where["geocode_precision"] == "address":
         where["geocode_precision"] = "city"  # the feed says its point only stands for the area
-    location = clean_text(item.get("location"))
+    location = feeds.text(item.get("location"))
     address2 = location if fmt != "online" and location and location.lower() != street.lower() else ""
     notes = [
-        clean_text(item.get(k))
+        feeds.text(item.get(k))
         for k in ("notes", "location_notes", "group_notes", "conference_url_notes", "conference_phone_notes")
     ]
     description = " ".join(n for n in notes if n)[:4000]
-    url = clean_text(item.get("url"))
-    listing = url if _URL_RE.match(url) else ""
+    listing = feeds.http_url(item.get("url"))
     return Resource(
         id=make_id(source_key, str(key)),
         name=name[:300],
@@ -305,7 +267,7 @@ def meeting_to_resource(
         source=source_key,
         source_url=listing or source_url,
         as_of=feeds.iso_date(item.get("updated"), as_of),
-        organization=clean_text(item.get("group"))[:300],
+        organization=feeds.text(item.get("group"))[:300],
         description=description,
         address=street if fmt != "online" else "",
         address2=address2,
