@@ -11,6 +11,7 @@ from datetime import date, datetime
 from directory.render import legend as meeting_legend
 from directory.render import qr
 from directory.schema import WEEKDAY_NAMES, Resource, Slot, label
+from directory.sources import source_name
 
 CALL_AHEAD = "Call ahead to confirm: times, addresses and phone numbers change."
 UID_DOMAIN = "illinois-aftercare-directory"
@@ -140,7 +141,7 @@ def resource_facts(
         distance=distance_text(distance, origin_label),
         note=note,
         status=status,
-        source=resource.source,
+        source=source_name(resource.source),
         source_url=qr.safe_url(resource.source_url),
         as_of=resource.as_of,
         qr_url=qr.resource_url(resource),

@@ -25,6 +25,7 @@ from directory.render.facts import (
     where_text,
 )
 from directory.schema import Resource, label
+from directory.sources import source_name
 
 CALENDAR_DAYS = 30
 CRISIS_BANNER = "Crisis? Call 988. Overdose or danger to life: call 911."
@@ -167,7 +168,7 @@ def crisis_lines(
             CrisisLine(
                 resource.name.strip() or "Crisis line",
                 "; ".join(resource.phones),
-                f"{resource.source}, as of {resource.as_of}",
+                f"{source_name(resource.source)}, as of {resource.as_of}",
             )
         )
     return lines
