@@ -1,9 +1,9 @@
 """Folium maps of search results that draw with no internet, and links that open the phone's own apps.
 
-Leaflet, jQuery and Leaflet.markercluster are served by the app from static/ (at /app/static/...). The
-Find page keeps one stable base map (`base_map`) and passes the changing markers as feature groups
-(`result_layers`) to `st_folium(feature_group_to_add=...)`, so panning and zooming never reload the map.
-Every piece of catalog text that reaches the map is HTML-escaped here.
+Leaflet and Leaflet.markercluster are served by the app from static/ (at /app/static/...). The Find page
+keeps one stable base map (`base_map`) and passes the changing markers as feature groups (`result_layers`)
+to `st_folium(feature_group_to_add=...)`, so panning and zooming never reload the map. Every piece of
+catalog text that reaches the map is HTML-escaped here; the browser only joins escaped pieces.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import folium
 from folium.elements import JSCSSMixin
@@ -27,7 +27,8 @@ from directory.schema import Resource
 STATIC_URL = "/app/static"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 VENDOR = f"{STATIC_URL}/vendor"
-MAP_JS = [("leaflet", f"{VENDOR}/leaflet/leaflet.js"), ("jquery", f"{VENDOR}/jquery/jquery.min.js")]
+# No jQuery: nothing in these maps uses it, and streamlit-folium loads scripts one after another.
+MAP_JS = [("leaflet", f"{VENDOR}/leaflet/leaflet.js")]
 MAP_CSS = [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]
 CLUSTER_JS = [("markerclusterjs", f"{VENDOR}/leaflet.markercluster/leaflet.markercluster.js")]
 CLUSTER_CSS = [
@@ -39,6 +40,8 @@ ILLINOIS_ZOOM = 6
 OUTLINE_COLOUR = "#4a4a4a"
 PLACE_COLOUR = "#111111"
 DETAILS_PATH = "/details"
+# Characters encodeURIComponent leaves as they are (besides letters, digits and "-_.~").
+URI_COMPONENT_SAFE = "!'()*"
 METRES_PER_MILE = 1609.344
 MIN_ZOOM, MAX_ZOOM = 5, 18
 # Kind -> (marker colour, Streamlit markdown colour used by the legend under the map). Distinct hues,
@@ -55,28 +58,67 @@ KIND_COLOURS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One marker: where, which resource, and the escaped HTML of its tooltip and popup."""
+    """One marker: where, which resource, and the HTML-escaped text of its tooltip and popup."""
 
     latitude: float
     longitude: float
     resource_id: str
     kind: str
-    tooltip_html: str
-    popup_html: str
+    name_html: str
+    kind_html: str = ""
+    when_html: str = ""
+    details_html: str = "Details"
+
+    @property
+    def tooltip_html(self) -> str:
+        """The tooltip: the escaped name."""
+        return self.name_html
+
+    @property
+    def popup_html(self) -> str:
+        """The popup the browser builds from this point's pieces (the same HTML as `popup_html()`)."""
+        return _popup(self.name_html, self.kind_html, self.when_html, self.resource_id, self.details_html)
+
+
+def details_href(resource_id: str) -> str:
+    """The details page link of a resource, percent-encoded as JavaScript's encodeURIComponent does it."""
+    return f"{DETAILS_PATH}?id={quote(resource_id, safe=URI_COMPONENT_SAFE)}"
+
+
+def _popup(name_html: str, kind_html: str, when_html: str, resource_id: str, details_html: str) -> str:
+    # Mirrored by popupHtml() in ResultCluster's script: change both together.
+    parts = [f"<strong>{name_html}</strong>", kind_html]
+    if when_html:
+        parts.append(when_html)
+    # A percent-encoded href holds none of " < > &, so it needs no HTML escaping.
+    parts.append(f'<a href="{details_href(resource_id)}" target="_blank" rel="noopener">{details_html}</a>')
+    return "<br>".join(parts)
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a script: no character of it can close a tag or start a comment."""
+    text = json.dumps(value, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+    )
 
 
 class ResultCluster(JSCSSMixin, folium.MacroElement):
     """Round markers of one kind in one Leaflet.markercluster group, built in the browser from a JSON array.
 
-    Markers are added with `addLayers` in chunks, which keeps 5,000 markers well under a second. Like
-    folium's FastMarkerCluster, it keeps no Python marker objects, so `get_bounds()` is unavailable.
+    Each marker is a row of numbers and already-escaped strings; its popup is put together only when it
+    opens, so 5,000 markers cost a few hundred kilobytes, not one HTML popup each. Pressing Enter on a
+    focused marker opens its popup and selects it, as a click does. Like folium's FastMarkerCluster, it
+    keeps no Python marker objects, so `get_bounds()` is unavailable.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
-            var rows = {{ this.rows|tojson }};
+            // texts: escaped kind / when / link labels; rows: [lat, lon, escaped name, id, kind, when, link].
+            var texts = {{ this.texts_json }};
+            var rows = {{ this.rows_json }};
             var colour = {{ this.colour|tojson }};
             var cluster = L.markerClusterGroup({
                 chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
@@ -91,21 +133,41 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                         className: 'aftercare-cluster', iconSize: L.point(size, size)});
                 }
             });
-            var markers = new Array(rows.length);
             var icon = L.divIcon({
                 className: 'aftercare-marker', iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
                 tooltipAnchor: [10, 0],
                 html: '<span style="display:block;box-sizing:border-box;width:22px;height:22px;border-radius:50%;'
                     + 'background:' + colour + ';border:3px solid #fff;box-shadow:0 0 2px 1px rgba(0,0,0,.55)"></span>'
             });
+            // The same HTML as directory.maps._popup; every piece was escaped on the server. Built only
+            // when the popup opens (Leaflet calls it with the marker).
+            function popupHtml(m) {
+                var r = m.aftercareRow;
+                return '<strong>' + r[2] + '</strong><br>' + texts[r[4]]
+                    + (texts[r[5]] ? '<br>' + texts[r[5]] : '')
+                    + '<br><a href="{{ this.details_path }}?id=' + encodeURIComponent(r[3])
+                    + '" target="_blank" rel="noopener">' + texts[r[6]] + '</a>';
+            }
+            var markers = new Array(rows.length);
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
-                // Leaflet markers are keyboard-focusable (Tab, Enter opens the popup) and easy to tap.
+                // Keyboard-focusable (Tab); the tooltip also opens on focus, Enter opens the popup.
                 var m = L.marker([r[0], r[1]], {icon: icon, keyboard: true, riseOnHover: true});
+                m.aftercareRow = r;
                 m.bindTooltip(r[2]);
-                m.bindPopup(r[3], {maxWidth: 280});
+                m.bindPopup(popupHtml, {maxWidth: 280});
                 markers[i] = m;
             }
+            // Enter on a focused marker also selects its listing in the page, as a click does: the click is
+            // told to the groups above the marker only, since the marker's own click would close its popup.
+            cluster.on('keypress', function(e) {
+                var m = e.propagatedFrom;
+                if (m && m.aftercareRow && e.originalEvent.keyCode === 13) {
+                    cluster.fire('click', {
+                        latlng: m.getLatLng(), layer: m, propagatedFrom: m, originalEvent: e.originalEvent
+                    }, true);
+                }
+            });
             cluster.addLayers(markers);
             cluster.addTo({{ this._parent.get_name() }});
             return cluster;
@@ -120,17 +182,49 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
         super().__init__()
         self._name = "ResultCluster"
         self.colour = colour
-        self.rows = [
-            [round(p.latitude, 6), round(p.longitude, 6), p.tooltip_html, p.popup_html] for p in points
+        self.details_path = DETAILS_PATH
+        texts: dict[str, int] = {}
+        rows = [
+            [
+                round(p.latitude, 6),
+                round(p.longitude, 6),
+                p.name_html,
+                p.resource_id,
+                texts.setdefault(p.kind_html, len(texts)),
+                texts.setdefault(p.when_html, len(texts)),
+                texts.setdefault(p.details_html, len(texts)),
+            ]
+            for p in points
         ]
+        # Serialised once here: st_folium renders the script twice, and jinja's tojson is slow at this size.
+        self.texts_json = script_json(list(texts))
+        self.rows_json = script_json(rows)
 
 
-class _IconPath(folium.MacroElement):
-    """Tells Leaflet where the default marker images are, before any marker is drawn."""
+class _MapSetup(folium.MacroElement):
+    """Runs before any marker is drawn: where the default marker images are, and a tap-friendly keyboard.
+
+    Leaflet focuses the map on every mouse or touch press, so that the arrow keys pan it. A plain focus()
+    makes Chromium scroll the whole map frame into view first, which moves a marker away from under the
+    finger of someone looking at a partly scrolled map: the first tap did nothing. Focusing without
+    scrolling keeps both the keyboard and the tap.
+    """
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
         f"L.Icon.Default.imagePath = '{VENDOR}/leaflet/images/';"
+        """
+        (function(map) {
+            var keyboard = map.keyboard;
+            if (keyboard && keyboard.enabled()) {
+                keyboard.disable();
+                keyboard._onMouseDown = function() {
+                    if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+                };
+                keyboard.enable();
+            }
+        })({{ this._parent.get_name() }});
+        """
         "{% endmacro %}"
     )
 
@@ -152,7 +246,7 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
     m.options.update(max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM)
     m.default_js = list(MAP_JS)
     m.default_css = list(MAP_CSS)
-    m.add_child(_IconPath())
+    m.add_child(_MapSetup())
     if tiles and tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or tile_url, name="Street map").add_to(m)
     folium.GeoJson(
@@ -167,26 +261,25 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
 
 def popup_html(resource: Resource, kind_label: str, when: str = "", details_label: str = "Details") -> str:
     """The popup of one marker: name, kind, next meeting or hours, and a link to its details page."""
-    parts = [f"<strong>{html.escape(resource.name)}</strong>", html.escape(kind_label)]
-    if when:
-        parts.append(html.escape(when))
-    href = f"{DETAILS_PATH}?{urlencode({'id': resource.id})}"
-    parts.append(
-        f'<a href="{html.escape(href)}" target="_blank" rel="noopener">{html.escape(details_label)}</a>'
-    )
-    return "<br>".join(parts)
+    escape = html.escape
+    return _popup(escape(resource.name), escape(kind_label), escape(when), resource.id, escape(details_label))
 
 
 def map_points(items: Iterable[tuple[Resource, str, str]], details_label: str = "Details") -> list[MapPoint]:
     """Markers for the (resource, kind label, when text) items that have coordinates."""
+    escape = html.escape
+    details_html = escape(details_label)
+    kinds: dict[str, str] = {}  # the same few labels for thousands of markers: escape each once
     return [
         MapPoint(
             r.latitude,
             r.longitude,
             r.id,
             r.category,
-            html.escape(r.name),
-            popup_html(r, kind_label, when, details_label),
+            escape(r.name),
+            kinds.get(kind_label) or kinds.setdefault(kind_label, escape(kind_label)),
+            escape(when) if when else "",
+            details_html,
         )
         for r, kind_label, when in items
         if r.has_location

@@ -1,5 +1,6 @@
 """The folium map: offline assets only, escaped popups, one layer per kind, the fitted view, links out."""
 
+import json
 import re
 
 import folium
@@ -41,7 +42,7 @@ def assets(m: folium.Map, layers) -> list[str]:
 
 @pytest.mark.parametrize("tiles", [False, True])
 def test_map_assets_are_served_by_the_app(tiles):
-    """Leaflet, jQuery and markercluster come from /app/static whatever the tile setting."""
+    """Leaflet and markercluster come from /app/static whatever the tile setting."""
     m = maps.base_map(tiles=tiles, tile_url="https://tiles.example.invalid/{z}/{x}/{y}.png")
     layers = maps.result_layers(maps.map_points([(resource(1), "Support group", "")]), kind_names={})
     urls = assets(m, layers)
@@ -81,6 +82,55 @@ def test_popup_and_tooltip_escape_catalog_text(name, must_not_contain):
         assert must_not_contain not in fragment
     assert "<i>" not in point.popup_html and "<b>" not in point.popup_html
     assert 'href="/details?id=test-1"' in point.popup_html
+
+
+def test_map_focuses_without_scrolling_the_page():
+    """The base map swaps Leaflet's focus-on-press for one that does not scroll the page (first tap works)."""
+    m = maps.base_map()
+    m.get_root().render()
+    script = _get_map_string(m)
+    assert "focus({preventScroll: true})" in script
+    assert "keyboard.disable();" in script and "keyboard.enable();" in script
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["</script><script>alert(1)</script>", "<!-- x", "it's", "a & b", "line\u2028separator", ["<b>", 1.5]],
+)
+def test_script_json_cannot_end_the_script(value):
+    """Data put into a script keeps its value but holds no character that could close a tag or a string."""
+    text = maps.script_json(value)
+    assert json.loads(text) == value
+    assert not set("<>&'\u2028") & set(text)
+
+
+@pytest.mark.parametrize(
+    ("resource_id", "href"),
+    [
+        ("test-1", "/details?id=test-1"),
+        ("test:a.b_c", "/details?id=test%3Aa.b_c"),
+        ("a b&c=d", "/details?id=a%20b%26c%3Dd"),
+        ("it's(1)*!~", "/details?id=it's(1)*!~"),
+    ],
+)
+def test_details_links_are_encoded_like_encode_uri_component(resource_id, href):
+    """The Python link and the browser's encodeURIComponent give the same href, with no raw & or space."""
+    assert maps.details_href(resource_id) == href
+
+
+def test_markers_carry_escaped_pieces_and_the_popup_is_built_the_same_way():
+    """The cluster script holds escaped names only, each label once; MapPoint.popup_html is popup_html()."""
+    hostile = '<img src=x onerror="alert(1)"> & co'
+    items = [(resource(n, name=f"{hostile} {n}"), "Support <group>", "Next: Tue") for n in range(1, 6)]
+    points = maps.map_points(items, "Details")
+    layers = maps.result_layers(points, kind_names={})
+    js = _get_feature_group_string(layers[0], maps.base_map(), 0)
+    assert "<img" not in js and 'onerror="' not in js
+    # The kind label, escaped, sits once in the texts table, not once per marker.
+    assert js.count("Support \\u0026lt;group\\u0026gt;") == 1
+    assert "&lt;img" in points[0].name_html
+    assert points[0].popup_html == maps.popup_html(items[0][0], "Support <group>", "Next: Tue", "Details")
+    assert points[0].popup_html.count("<strong>") == 1 and "<img" not in points[0].popup_html
 
 
 def test_one_layer_per_kind_with_its_colour_and_the_search_circle():
