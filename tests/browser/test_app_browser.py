@@ -47,9 +47,6 @@ def test_clicking_a_marker_selects_the_resource(page, base_url, open_app, extern
     marker = frame.locator(".aftercare-marker")
     marker.first.wait_for(timeout=20_000)
     assert page.get_by_text("Selected on the map").count() == 0
-    # A press on a marker focuses it, and Chromium first scrolls a partly hidden map fully into view,
-    # which moves the marker away from under the pointer; start with the whole map on screen.
-    page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
     marker.first.click()
     page.get_by_text("Selected on the map").wait_for(timeout=15_000)
     page.get_by_text("Generated test treatment 7", exact=True).wait_for(timeout=15_000)

@@ -36,7 +36,6 @@ MAP_APP = textwrap.dedent(
     m.options["max_zoom"] = 18
     m.default_js = [
         ("leaflet", f"{{STATIC}}/vendor/leaflet/leaflet.js"),
-        ("jquery", f"{{STATIC}}/vendor/jquery/jquery.min.js"),
     ]
     m.default_css = [("leaflet_css", f"{{STATIC}}/vendor/leaflet/leaflet.css")]
     # Runs inside the map script, before the markers: streamlit-folium drops <script> tags from the header.
@@ -112,7 +111,6 @@ def test_server_answers_health_and_serves_static(streamlit_server, map_app):
     [
         # Python's own table says text/javascript; Debian's /etc/mime.types says application/javascript.
         ("vendor/leaflet/leaflet.js", JAVASCRIPT),
-        ("vendor/jquery/jquery.min.js", JAVASCRIPT),
         ("vendor/leaflet.markercluster/leaflet.markercluster.js", JAVASCRIPT),
         ("vendor/leaflet/leaflet.css", {"text/css"}),
         ("vendor/leaflet.markercluster/MarkerCluster.Default.css", {"text/css"}),
