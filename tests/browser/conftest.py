@@ -116,7 +116,16 @@ def page(
     page_errors: list[str],
 ) -> Iterator[Page]:
     """A fresh browser tab (own cookies and storage) that blocks and records every non-loopback request."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context, tab = guarded_tab(browser, external_requests, page_errors)
+    yield tab
+    context.close()
+
+
+def guarded_tab(
+    browser: Browser, external_requests: list[str], page_errors: list[str] | None = None, **options
+):
+    """A new context and tab (`options` go to `new_context`) that block and record non-loopback requests."""
+    context = browser.new_context(**({"viewport": VIEWPORT} | options))
 
     def guard(route: Route) -> None:
         # Aborted, not fetched: a test machine with internet must behave like one without.
@@ -130,9 +139,9 @@ def page(
     tab = context.new_page()
     # WebSockets bypass routing; record them all the same.
     tab.on("websocket", lambda ws: external_requests.append(ws.url) if is_external(ws.url) else None)
-    tab.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield tab
-    context.close()
+    if page_errors is not None:
+        tab.on("pageerror", lambda error: page_errors.append(str(error)))
+    return context, tab
 
 
 @pytest.fixture

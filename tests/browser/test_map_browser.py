@@ -6,7 +6,7 @@ import pytest
 
 from directory.schema import Resource
 from tests import app_catalog
-from tests.browser.conftest import VIEWPORT, is_external
+from tests.browser.conftest import guarded_tab
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SELECTED = "Selected on the map"
@@ -60,18 +60,7 @@ def base_url(shared_streamlit_server, catalog_path):
 @pytest.fixture
 def touch_page(browser, external_requests, page_errors):
     """A phone-like tab (touch events, no mouse) that blocks and records every non-loopback request."""
-    context = browser.new_context(viewport=VIEWPORT, has_touch=True, is_mobile=True)
-
-    def guard(route):
-        if is_external(route.request.url):
-            external_requests.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", guard)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: page_errors.append(str(error)))
+    context, tab = guarded_tab(browser, external_requests, page_errors, has_touch=True, is_mobile=True)
     yield tab
     context.close()
 

@@ -13,7 +13,7 @@ import icalendar
 import pytest
 
 from tests.app_catalog import build_test_catalog
-from tests.browser.conftest import ARTIFACTS, VIEWPORT, is_external, wait_for_app_idle
+from tests.browser.conftest import ARTIFACTS, VIEWPORT, guarded_tab, wait_for_app_idle
 
 MEETING, TREATMENT = "Generated test support group 1", "Generated test treatment 5"
 NOTE = "Generated note: prefers evenings"
@@ -53,17 +53,7 @@ def add_from_card(tab, resource_id: str, count: int) -> None:
 
 def fresh_tab(browser, external_requests):
     """A new browser context (no cookies, no session) guarded like the `page` fixture."""
-    context = browser.new_context(viewport=VIEWPORT)
-
-    def guard(route):
-        if is_external(route.request.url):
-            external_requests.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", guard)
-    return context, context.new_page()
+    return guarded_tab(browser, external_requests)
 
 
 def check_referral_exports(tab, tmp_path):
