@@ -43,7 +43,7 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
 venv: $(RUN_STAMP)
 
 run: $(RUN_STAMP)
-	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT)
+	$(PY) -m components.serve --server.headless true --server.port $(PORT)
 
 test: $(DEV_STAMP)
 	@.ci/ensure-system-deps

@@ -94,15 +94,13 @@ def free_port() -> int:
 
 
 def start_server(db: Path) -> tuple[subprocess.Popen, str, float]:
-    """Start `streamlit run app.py` offline; return the process, base URL and seconds until it is healthy."""
+    """Start the app as `make run` does, offline; return the process, base URL and seconds until it is healthy."""
     port = free_port()
     env = {**os.environ, "AFTERCARE_CATALOG": str(db), "AFTERCARE_ONLINE": "0"}
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "components.serve",  # what `make run` starts: `streamlit run app.py` with the libraries imported
         "--server.headless",
         "true",
         "--server.address",

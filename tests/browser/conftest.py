@@ -199,7 +199,7 @@ class StreamlitServers:
         env: Mapping[str, str] | None = None,
         cwd: str | Path | None = None,
     ) -> str:
-        """Starts `streamlit run app_path` on a free loopback port and returns its base URL once healthy.
+        """Starts the app on a free loopback port and returns its base URL once healthy.
 
         A relative `app_path` is taken from the repository root. `cwd` (default: the app's folder) is where
         Streamlit looks for .streamlit/config.toml; static/ is always looked up next to the app.
@@ -208,12 +208,12 @@ class StreamlitServers:
         if not app.is_absolute():
             app = REPO_ROOT / app
         port = _free_port()
+        # The project's app starts the way `make run` starts it; other apps (the harness's) with streamlit run.
+        launcher = ["components.serve"] if app == REPO_ROOT / "app.py" else ["streamlit", "run", str(app)]
         command = [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(app),
+            *launcher,
             "--server.headless",
             "true",
             "--server.address",
