@@ -130,7 +130,7 @@ _TEXT_AT = tuple(
 _SCHEDULE_AT = FIELD_NAMES.index("schedule")
 
 
-def _row_values(record: Resource) -> list:
+def stored_values(record: Resource) -> list:
     """The record as the store keeps it: `resource_to_row` text, but REAL coordinates.
 
     Written out field by field rather than through `resource_to_row` because an import of a large
@@ -297,7 +297,7 @@ class Catalog:
                     report.added.append(record.id)
                     added.append(record)
                     continue
-                values = _row_values(record)
+                values = stored_values(record)
                 if old == tuple(values):
                     report.unchanged.append(record.id)
                 else:
@@ -339,6 +339,10 @@ class Catalog:
             raise
         return report
 
+    def stored_rows(self, ids: list[str]) -> dict[str, tuple]:
+        """Stored rows for these ids as raw tuples in `stored_values` form, to compare without building records."""
+        return self._existing(self.conn, ids)
+
     @staticmethod
     def _existing(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple]:
         """Stored rows for these ids as raw tuples (id first); comparing these is cheaper than records."""
@@ -371,7 +375,7 @@ class Catalog:
         marks = ", ".join("?" * (len(FIELD_NAMES) + 1))
         conn.executemany(
             f"INSERT INTO resources (rowid, {_SQL_COLUMNS}) VALUES ({marks})",
-            ([last + n, *_row_values(record)] for n, record in enumerate(records, start=1)),
+            ([last + n, *stored_values(record)] for n, record in enumerate(records, start=1)),
         )
         if trigger:
             fields = ", ".join(_FTS_FIELDS)

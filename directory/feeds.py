@@ -381,17 +381,6 @@ def check(record: Resource, row: int, file: str, *, region: bool = True) -> list
     return problems
 
 
-def text(value: Any) -> str:
-    """`clean_text` (entities decoded, white space folded and trimmed), quicker for text without entities.
-
-    str.split() splits on exactly the characters the white-space pattern of `clean_text` matches (those
-    of str.isspace), so the two agree; importers call this for every field of every row of a feed.
-    """
-    if isinstance(value, str) and "&" not in value:
-        return " ".join(value.split())
-    return clean_text(value)
-
-
 _DATE_PREFIX_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 
 
@@ -460,7 +449,7 @@ def point(latitude: Any, longitude: Any) -> tuple[float | None, float | None]:
 
 def web_address(value: Any) -> str:
     """A website as http(s) URL: bare host names get https://; anything unusable becomes ""."""
-    address = text(value)
+    address = clean_text(value)
     if not address or " " in address:
         return ""
     if not address.lower().startswith(("http://", "https://")):
@@ -483,17 +472,17 @@ STATE_NAMES = {
 
 def http_url(value: Any) -> str:
     """The text when it is a whole http(s) address without spaces, else "" (a feed's link is not fixed up)."""
-    address = text(value)
+    address = clean_text(value)
     return address if _HTTP_URL_RE.match(address) else ""
 
 
 def state_code(value: Any) -> str:
     """A two-letter state code from "IL", "il" or "Illinois" (neighbours too); "" for anything else."""
-    name = text(value)
+    name = clean_text(value)
     code = STATE_NAMES.get(name.lower(), name.upper())
     return code if len(code) == 2 and code.isascii() and code.isalpha() else ""
 
 
 def county_name(value: Any) -> str:
     """A county without the word "County" ("Cook County" → "Cook"), as the store keeps it."""
-    return _COUNTY_WORD_RE.sub("", text(value))
+    return _COUNTY_WORD_RE.sub("", clean_text(value))

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from directory import feeds
-from directory.catalog import DATA_DIR, Catalog
+from directory.catalog import DATA_DIR, Catalog, stored_values
 from directory.importers import bmlt, findtreatment, hsds, meeting_guide
 from directory.progress import Progress, silent
-from directory.schema import FIELD_NAMES, FLOAT_FIELDS, Problem, Resource, format_float, resource_to_row
+from directory.schema import FIELD_NAMES, Problem, Resource, format_float
 
 DEFAULT_SOURCES = DATA_DIR / "sources.toml"
 SOURCES_ENV = "AFTERCARE_SOURCES"  # another registry, e.g. a test's feeds on 127.0.0.1
@@ -286,22 +286,6 @@ def _rows(source: Source, data: Any, today: str) -> Iterator[tuple[int, Resource
     return hsds.records_from_tables(tables, **common)
 
 
-_COLUMNS = ", ".join(f'"{n}"' for n in FIELD_NAMES)
-
-
-def _sql_values(record: Resource) -> tuple:
-    """The record as the store keeps it (text columns, REAL coordinates), for a cheap equality test."""
-    row = resource_to_row(record)
-    return tuple(getattr(record, n) if n in FLOAT_FIELDS else row[n] for n in FIELD_NAMES)
-
-
-def _stored_rows(catalog: Catalog, ids: list[str]) -> dict[str, tuple]:
-    """Stored rows for these ids as raw tuples; building records for an unchanged feed would cost more."""
-    marks = ",".join("?" * len(ids))
-    rows = catalog.conn.execute(f"SELECT {_COLUMNS} FROM resources WHERE id IN ({marks})", ids)
-    return {row[0]: tuple(row) for row in rows}
-
-
 def _text(value: Any) -> str:
     if value is None or isinstance(value, float):
         return format_float(value)
@@ -383,10 +367,10 @@ def apply_fetched(
     ids = list(records)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        stored = _stored_rows(catalog, chunk)
+        stored = catalog.stored_rows(chunk)
         for rid in chunk:
             old = stored.get(rid)
-            new = _sql_values(records[rid])
+            new = tuple(stored_values(records[rid]))
             if old is None:
                 report.added.append(rid)
             elif old == new:

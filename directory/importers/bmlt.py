@@ -17,7 +17,7 @@ from typing import Any
 from directory import feeds
 from directory.importers import feed_rows
 from directory.importers.feed_rows import RowError
-from directory.schema import ImportResult, Resource, Slot, make_id
+from directory.schema import ImportResult, Resource, Slot, clean_text, make_id
 
 FORMAT = "bmlt"
 SOURCE = "bmlt"
@@ -105,7 +105,7 @@ def _format_table(formats: Any) -> dict[str, tuple[str, str]]:
             continue
         key = str(f.get("key_string") or "").strip()
         world = str(f.get("world_id") or "").strip().upper()
-        name = feeds.text(f.get("name_string")).lower()
+        name = clean_text(f.get("name_string")).lower()
         if not key:
             continue
         if world in WORLD_IDS:
@@ -166,7 +166,7 @@ def meeting_to_resource(
         raise RowError("id_bigint", "the meeting has no id_bigint; it was left out")
     if item.get("root_server_id"):  # aggregator responses mix servers whose ids overlap
         key = f"{item['root_server_id']}-{key}"
-    name = feeds.text(item.get("meeting_name"))
+    name = clean_text(item.get("meeting_name"))
     if not name:
         raise RowError("meeting_name", "the meeting has no name; it was left out")
     try:
@@ -206,7 +206,7 @@ def meeting_to_resource(
         mapped["populations"].append("deaf_hoh")
 
     conference_url = feeds.http_url(item.get("virtual_meeting_link"))
-    conference_phone = feeds.text(item.get("phone_meeting_number"))
+    conference_phone = clean_text(item.get("phone_meeting_number"))
     venue = VENUES.get(str(item.get("venue_type") or "").strip())
     if venue is None:
         if "hybrid" in mapped["format"]:
@@ -221,12 +221,12 @@ def meeting_to_resource(
 
     state = feeds.state_code(item.get("location_province"))
     zip_code = feeds.zip5(item.get("location_postal_code_1"))
-    city = feeds.text(item.get("location_municipality"))
+    city = clean_text(item.get("location_municipality"))
     lat, lon = feeds.point(item.get("latitude"), item.get("longitude"))
-    street = feeds.text(item.get("location_street"))
-    location = feeds.text(item.get("location_text"))
+    street = clean_text(item.get("location_street"))
+    location = clean_text(item.get("location_text"))
     details = [
-        feeds.text(item.get(k)) for k in ("location_info", "comments", "virtual_meeting_additional_info")
+        clean_text(item.get(k)) for k in ("location_info", "comments", "virtual_meeting_additional_info")
     ]
     county = feeds.county_name(item.get("location_sub_province"))
     where = feeds.located(
@@ -244,7 +244,7 @@ def meeting_to_resource(
         category="support_group",
         subcategory="meeting",
         source=source_key,
-        source_url=feeds.text(item.get("root_server_uri")) or source_url,
+        source_url=clean_text(item.get("root_server_uri")) or source_url,
         as_of=as_of,
         description=" ".join(d for d in details if d)[:4000],
         address=street if venue != "online" else "",

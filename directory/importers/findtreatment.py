@@ -17,7 +17,7 @@ from typing import Any
 from directory import feeds
 from directory.importers import feed_rows
 from directory.importers.feed_rows import RowError
-from directory.schema import ImportResult, Resource, make_id
+from directory.schema import ImportResult, Resource, clean_text, make_id
 
 FORMAT = "findtreatment"
 SOURCE = "findtreatment"
@@ -153,7 +153,7 @@ def _groups(item: dict[str, Any]) -> dict[str, list[str]]:
         if not isinstance(group, dict):
             continue
         code = str(group.get("f2") or "").strip().upper()
-        values = [feeds.text(v) for v in str(group.get("f3") or "").split(";")]
+        values = [clean_text(v) for v in str(group.get("f3") or "").split(";")]
         groups.setdefault(code, []).extend(v for v in values if v)
     return groups
 
@@ -167,10 +167,10 @@ def facility_to_resource(
     item: dict[str, Any], *, as_of: str, source_key: str = SOURCE, source_url: str = SOURCE_URL
 ) -> Resource:
     """One locator row as a treatment record; raises a row error when it has no name or no address."""
-    name = feeds.text(item.get("name1"))
+    name = clean_text(item.get("name1"))
     if not name:
         raise RowError("name1", "the facility has no name; it was left out")
-    street, city = feeds.text(item.get("street1")), feeds.text(item.get("city"))
+    street, city = clean_text(item.get("street1")), clean_text(item.get("city"))
     if not (street or city):
         raise RowError("street1", "the facility has no address; it was left out")
     groups = _groups(item)
@@ -216,15 +216,15 @@ def facility_to_resource(
         subcategory = "mental_health"
     phones: list[str] = []
     for key in ("phone", "intake1", "intake2", "hotline1"):
-        _add(phones, feeds.text(item.get(key)))
+        _add(phones, clean_text(item.get(key)))
     lat, lon = feeds.point(item.get("latitude"), item.get("longitude"))
     kind = "; ".join(groups.get("FT", []))
     pay_help = [v for v in groups.get("PYAS", []) if v.lower() not in PAYMENT]
-    key = feeds.text(item.get("frid")) or "|".join(
-        feeds.text(item.get(k)).lower() for k in ("name1", "street1", "zip")
+    key = clean_text(item.get("frid")) or "|".join(
+        clean_text(item.get(k)).lower() for k in ("name1", "street1", "zip")
     )
     zip_code = feeds.zip5(item.get("zip"))
-    state = feeds.text(item.get("state")).upper()[:2]
+    state = clean_text(item.get("state")).upper()[:2]
     where = feeds.located(
         zip=zip_code, city=city, state=state, county="", latitude=lat, longitude=lon, online=False
     )
@@ -236,10 +236,10 @@ def facility_to_resource(
         source=source_key,
         source_url=source_url,
         as_of=as_of,
-        organization=feeds.text(item.get("name2"))[:300],
+        organization=clean_text(item.get("name2"))[:300],
         description=f"Facility type: {kind}." if kind else "",
         address=street,
-        address2=feeds.text(item.get("street2")),
+        address2=clean_text(item.get("street2")),
         city=city,
         state=state,
         zip=zip_code,

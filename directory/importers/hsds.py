@@ -27,6 +27,7 @@ from directory.schema import (
     Problem,
     Resource,
     Slot,
+    clean_text,
     make_id,
 )
 
@@ -263,7 +264,7 @@ def _tables_from_json(data: Any) -> dict[str, list[dict]]:
 
 # Mapping the tables onto records
 def _text(row: dict | None, key: str) -> str:
-    return feeds.text(row.get(key)) if row else ""
+    return clean_text(row.get(key)) if row else ""
 
 
 def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:

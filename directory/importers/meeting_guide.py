@@ -17,7 +17,7 @@ from typing import Any
 from directory import feeds
 from directory.importers import feed_rows
 from directory.importers.feed_rows import RowError
-from directory.schema import ImportResult, Resource, Slot, make_id
+from directory.schema import ImportResult, Resource, Slot, clean_text, make_id
 
 FORMAT = "meeting-guide"
 SOURCE = "meeting-guide"
@@ -172,7 +172,7 @@ def _days(value: Any) -> list[int]:
 
 def _split_formatted_address(text: str) -> tuple[str, str, str, str]:
     """ "123 Main St, Springfield, IL 62701, USA" → (street, city, state, zip); parts may be empty."""
-    parts = [p.strip() for p in feeds.text(text).split(",") if p.strip()]
+    parts = [p.strip() for p in clean_text(text).split(",") if p.strip()]
     if parts and parts[-1].upper() in ("USA", "US", "UNITED STATES"):
         parts = parts[:-1]
     state = zip_code = ""
@@ -192,7 +192,7 @@ def meeting_to_resource(
     key = item.get("slug") if item.get("slug") not in (None, "") else item.get("id")
     if key in (None, ""):
         raise RowError("slug", "the meeting has no slug (its id in the feed); it was left out")
-    name = feeds.text(item.get("name"))
+    name = clean_text(item.get("name"))
     if not name:
         raise RowError("name", "the meeting has no name; it was left out")
     days = _days(item.get("day"))
@@ -220,9 +220,9 @@ def meeting_to_resource(
         mapped["populations"].append("deaf_hoh")
 
     conference_url = feeds.http_url(item.get("conference_url"))
-    conference_phone = feeds.text(item.get("conference_phone"))
-    street = feeds.text(item.get("address"))
-    city, state = feeds.text(item.get("city")), feeds.state_code(item.get("state"))
+    conference_phone = clean_text(item.get("conference_phone"))
+    street = clean_text(item.get("address"))
+    city, state = clean_text(item.get("city")), feeds.state_code(item.get("state"))
     zip_code = feeds.zip5(item.get("postal_code"))
     if item.get("formatted_address") and not (street and city):
         f_street, f_city, f_state, f_zip = _split_formatted_address(str(item["formatted_address"]))
@@ -251,10 +251,10 @@ def meeting_to_resource(
     )
     if approximate and where["geocode_precision"] == "address":
         where["geocode_precision"] = "city"  # the feed says its point only stands for the area
-    location = feeds.text(item.get("location"))
+    location = clean_text(item.get("location"))
     address2 = location if fmt != "online" and location and location.lower() != street.lower() else ""
     notes = [
-        feeds.text(item.get(k))
+        clean_text(item.get(k))
         for k in ("notes", "location_notes", "group_notes", "conference_url_notes", "conference_phone_notes")
     ]
     description = " ".join(n for n in notes if n)[:4000]
@@ -267,7 +267,7 @@ def meeting_to_resource(
         source=source_key,
         source_url=listing or source_url,
         as_of=feeds.iso_date(item.get("updated"), as_of),
-        organization=feeds.text(item.get("group"))[:300],
+        organization=clean_text(item.get("group"))[:300],
         description=description,
         address=street if fmt != "online" else "",
         address2=address2,
