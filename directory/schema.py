@@ -40,6 +40,8 @@ class Category(Vocabulary):
     SUPPORT_GROUP = ("support_group", "Support group")
     RECOVERY_HOUSING = ("recovery_housing", "Recovery housing")
     TREATMENT = ("treatment", "Treatment")
+    HARM_REDUCTION = ("harm_reduction", "Harm reduction (naloxone, medicine disposal)")
+    HEALTH_CENTER = ("health_center", "Health center (primary care)")
     CRISIS_LINE = ("crisis_line", "Crisis line")
     GOVERNMENT_PROGRAM = ("government_program", "State or government program")
     NATIONAL_RESOURCE = ("national_resource", "National resource")
@@ -56,6 +58,7 @@ class Coverage(Vocabulary):
     """Where a resource serves: its own place, all of Illinois, or the whole country."""
 
     LOCAL = ("local", "Local")
+    REGIONAL = ("regional", "Serves a region")  # the places in `service_area`
     STATEWIDE = ("statewide", "Statewide")
     NATIONAL = ("national", "National")
 
@@ -125,6 +128,13 @@ class Status(Vocabulary):
     ACTIVE = ("active", "Active")
     TEMPORARILY_CLOSED = ("temporarily_closed", "Temporarily closed")
     INACTIVE = ("inactive", "Inactive")
+
+
+class DateBasis(Vocabulary):
+    """What `as_of` means: the date the source says its facts were true, or the day an undated row was added."""
+
+    SOURCE = ("source", "Date the source gives")
+    ADDED = ("added", "Undated: the day it was added")
 
 
 class Verification(Vocabulary):
@@ -219,6 +229,10 @@ class Resource:
     status: str = "active"
     verification: str = "confirmed"
     notes: str = ""
+    aliases: tuple[str, ...] = ()  # former or other names that search still finds
+    # Where a regional resource serves: "county:Cook", "city:Chicago", "radius:25" (miles from its point).
+    service_area: tuple[str, ...] = ()
+    date_basis: str = "source"
 
     def replace(self, **changes: Any) -> Resource:
         return dataclasses.replace(self, **changes)
@@ -256,6 +270,7 @@ VOCABULARY_FIELDS: dict[str, type[Vocabulary]] = {
     "mat_friendly": TriState,
     "status": Status,
     "verification": Verification,
+    "date_basis": DateBasis,
 }
 
 # Validation runs once per imported row, so the allowed values and limits are prepared once.
@@ -335,6 +350,7 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _SUBCATEGORY_RE = re.compile(r"^[a-z0-9_]{1,60}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL_RE = re.compile(r"^(https?://\S+)?$")
+_AREA_RE = re.compile(r"^(county|city):[A-Za-z][A-Za-z .'-]{0,59}$|^radius:\d{1,3}$")
 
 
 def validate(record: Resource, row: int | None = None, file: str = "") -> list[Problem]:
@@ -404,6 +420,11 @@ def validate(record: Resource, row: int | None = None, file: str = "") -> list[P
         value = getattr(record, name)
         if value and not _URL_RE.match(value):
             bad(name, f"'{_short(value)}' is not a web address starting with http:// or https://")
+    for area in record.service_area:
+        if not _AREA_RE.match(area):
+            bad("service_area", f"'{_short(area)}' is not an area: write county:Cook, city:Chicago or radius:25")
+    if record.coverage == "regional" and not record.service_area:
+        bad("service_area", "a regional resource needs its area: county:NAME, city:NAME or radius:MILES")
     if record.email and ("@" not in record.email or " " in record.email):
         bad("email", f"'{_short(record.email)}' is not an e-mail address")
     for name, limit in _TEXT_LIMITS:
