@@ -9,11 +9,18 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PORT ?= 8501
 SHARED ?= ../shared/data
 
+# Translations: gettext catalogs under directory/locales (README "Translations"). The app reads the .po
+# files themselves, so nothing needs compiling to run or test; i18n-compile checks them and makes .mo files
+# for other gettext tools.
+LOCALES := directory/locales
+POT := $(LOCALES)/messages.pot
+PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
+
 # Stamps make repeated runs fast: pip runs only when a requirements file is newer than its stamp.
 RUN_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
-.PHONY: help venv run test lint bench build-catalog clean
+.PHONY: help venv run test lint bench build-catalog clean i18n-extract i18n-update i18n-compile
 
 help:
 	@echo "make run            start the app on http://localhost:$(PORT) (PORT=... to change)"
@@ -21,6 +28,9 @@ help:
 	@echo "make lint           ruff check and format check"
 	@echo "make bench          run every bench/*.py"
 	@echo "make build-catalog  rebuild data/ from $(SHARED)"
+	@echo "make i18n-extract   list every English sentence in $(POT) (pybabel extract)"
+	@echo "make i18n-update    merge $(POT) into each language's messages.po (pybabel update)"
+	@echo "make i18n-compile   check and compile the catalogs to .mo files (pybabel compile)"
 	@echo "make venv           create $(VENV) with the runtime requirements"
 	@echo "make clean          remove caches and test artifacts (keeps $(VENV))"
 
@@ -60,6 +70,16 @@ bench: $(DEV_STAMP)
 
 build-catalog: $(RUN_STAMP)
 	$(PY) -m directory build --shared $(SHARED) --out data
+
+i18n-extract: $(RUN_STAMP)
+	$(PYBABEL) extract -F babel.cfg -o $(POT) --project "Illinois Aftercare Directory" \
+	  --copyright-holder "Illinois Aftercare Directory" --add-location=file --no-wrap .
+
+i18n-update: i18n-extract
+	$(PYBABEL) update -i $(POT) -d $(LOCALES) -D messages --no-wrap --ignore-pot-creation-date
+
+i18n-compile: $(RUN_STAMP)
+	$(PYBABEL) compile -d $(LOCALES) -D messages --statistics
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

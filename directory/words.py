@@ -1,4 +1,9 @@
-"""Every sentence the app shows, looked up by key: `t("find.title")`. English now; Spanish adds a table.
+"""Every sentence the app shows, looked up by key: `t("find.title")`, `t("find.title", lang="es")`.
+
+`ENGLISH` below is the source of every sentence. Other languages live in gettext catalogs
+(`directory/locales/<lang>/LC_MESSAGES/messages.po`, see README "Translations"), read through
+`directory/translation.py`. The language is the `lang` argument when given (renderers always give it),
+else the one the running page set with `using(lang)` / `set_language(lang)`, else English.
 
 Also the few functions that turn a record into the plain words of a result card (kind, when it meets,
 where it is) and escape catalog text for Streamlit markdown, where it is untrusted.
@@ -11,7 +16,12 @@ import re
 import string
 from datetime import datetime, timedelta
 
-from directory.schema import WEEKDAY_NAMES, Resource, Slot, label
+from directory import dates, translation
+from directory.render.legend import MEETING_TYPES
+from directory.schema import VOCABULARY_FIELDS, Resource, Slot, label
+from directory.translation import LANGUAGES, language, set_language, using
+
+__all__ = ["ENGLISH", "LANGUAGES", "t", "count_words", "vocab", "language", "set_language", "using"]
 
 log = logging.getLogger(__name__)
 
@@ -369,17 +379,112 @@ ENGLISH: dict[str, str] = {
     "about.sources_missing": "The list of data sources (data/SOURCES.md) is not available.",
     "about.map_credits": "Map software and outline",
     "about.geonames": "ZIP code and city locations: GeoNames (CC BY 4.0), through the `zipcodes` package.",
+    # --- issue 13: language switch, plural forms, labels of the open vocabularies ---
+    "lang.label": "Language",
+    "lang.help": "The language of the screens. Printouts can use another one.",
+    "lang.print": "Language of the printout",
+    "list.loaded_one": "Loaded 1 listing from the link.",
+    "list.missing_one": "1 listing on this list is no longer in the directory and was left out.",
+    "find.no_map_place_one": "1 result has no place on the map (online, by phone or statewide); see the list.",
+    "times_of_day.morning": "Morning",
+    "times_of_day.afternoon": "Afternoon",
+    "times_of_day.evening": "Evening",
+    "times_of_day.night": "Night",
+    # kinds of place the sources name (subcategory values); the English is the value as cards show it
+    "subcategory.substance_use_treatment": "substance use treatment",
+    "subcategory.mental_health": "mental health",
+    "subcategory.moud_provider": "moud provider",
+    "subcategory.opioid_treatment_program": "opioid treatment program",
+    "subcategory.meeting": "meeting",
+    "subcategory.sober_living": "sober living",
+    "subcategory.meeting_venue": "meeting venue",
+    "subcategory.provider_recovery_home": "provider recovery home",
+    "subcategory.fellowship_service_office": "fellowship service office",
+    "subcategory.oxford_house": "oxford house",
+    "subcategory.family_support": "family support",
+    "subcategory.recovery_home": "recovery home",
+    "subcategory.naloxone": "naloxone",
+    "subcategory.mutual_aid_secular": "mutual aid secular",
+    "subcategory.warm_line": "warm line",
+    "subcategory.veterans_health": "veterans health",
+    "subcategory.twelve_step": "twelve step",
+    "subcategory.treatment_referral": "treatment referral",
+    "subcategory.treatment_locator": "treatment locator",
+    "subcategory.transitional_housing": "transitional housing",
+    "subcategory.substance_use_helpline": "substance use helpline",
+    "subcategory.licensed_recovery_home": "licensed recovery home",
+    "subcategory.information_referral": "information referral",
+    "subcategory.harm_reduction": "harm reduction",
+    "subcategory.crisis": "crisis",
+    "subcategory.veterans": "veterans",
+    "subcategory.text_support": "text support",
+    "subcategory.state_association": "state association",
+    "subcategory.state_agency": "state agency",
+    "subcategory.registry": "registry",
+    "subcategory.peer_group": "peer group",
+    "subcategory.oxford_house_network": "oxford house network",
+    "subcategory.mutual_aid_buddhist": "mutual aid buddhist",
+    "subcategory.hospital_linkage": "hospital linkage",
+    "subcategory.health_coverage": "health coverage",
+    "subcategory.halfway_house": "halfway house",
+    "subcategory.faith_based": "faith based",
+    "subcategory.domestic_violence": "domestic violence",
+    "subcategory.crisis_text": "crisis text",
+    "subcategory.crisis_hotline": "crisis hotline",
 }
 
-_FIELD_RE = re.compile(r"\{(\w+)")
+_PLURALS = translation.plural_pairs(ENGLISH)  # "find.count" -> "find.count_one"
+_SINGULARS = {one: key for key, one in _PLURALS.items()}
 
 
-def t(key: str, **kwargs: object) -> str:
-    """The sentence for `key` with its {placeholders} filled; the key itself (logged) when it is unknown."""
-    text = ENGLISH.get(key)
-    if text is None:
+def t(key: str, lang: str | None = None, **kwargs: object) -> str:
+    """The sentence for `key` in `lang` with its {placeholders} filled; the key itself (logged) when unknown.
+
+    A language without words for the key reads English (and logs it once; tests make it an error).
+    For a plural pair ("find.count" / "find.count_one") the other language picks its form by `count`.
+    """
+    english = ENGLISH.get(key)
+    if english is None:
         log.warning("no words for key %s", key)
         return key
+    code = language(lang)
+    text = english if code == translation.ENGLISH else _translated(key, english, code, kwargs)
+    return _fill(key, text, kwargs)
+
+
+def count_words(key: str, count: int, lang: str | None = None, **kwargs: object) -> str:
+    """The sentence of a plural pair for `count`: count_words("find.count", 1) == "1 result"; 3 → "3 results"."""
+    if key not in _PLURALS:
+        return t(key, lang, count=count, **kwargs)
+    return t(_PLURALS[key] if count == 1 else key, lang, count=count, **kwargs)
+
+
+def _translated(key: str, english: str, lang: str, kwargs: dict) -> str:
+    base = _SINGULARS.get(key, key)
+    if base in _PLURALS:
+        count = 1 if key in _SINGULARS else _as_count(kwargs.get("count"))
+        found = translation.translate_plural(base, ENGLISH[_PLURALS[base]], count, lang)
+    else:
+        found = translation.translate(key, english, lang)
+    if found is None:
+        translation.missing(lang, key, "no entry for this English in the catalog")
+        return english
+    expected = placeholders(key)
+    # A plural form may leave out {count} ("1 resultado"); no form may ask for a value the English lacks.
+    if not (_names(found) <= expected if base in _PLURALS else _names(found) == expected):
+        translation.missing(lang, key, "its placeholders differ from the English")
+        return english
+    return found
+
+
+def _as_count(value: object) -> int:
+    try:
+        return int(str(value).replace(",", ""))
+    except ValueError:
+        return 2
+
+
+def _fill(key: str, text: str, kwargs: dict) -> str:
     if not kwargs:
         return text
     try:
@@ -389,14 +494,55 @@ def t(key: str, **kwargs: object) -> str:
         return text
 
 
+def _names(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"(unreadable braces)"}
+
+
 def placeholders(key: str) -> set[str]:
     """The names a sentence expects, e.g. {"count"} for "find.count"."""
-    return {name for _, name, _, _ in string.Formatter().parse(ENGLISH[key]) if name}
+    return _names(ENGLISH[key])
 
 
-def vocab(field_name: str, value: str) -> str:
-    """The plain label of a vocabulary value (a kind, a payment…), as users see it."""
-    return ENGLISH.get(f"{field_name}.{value}") or label(field_name, value)
+def vocab(field_name: str, value: str, lang: str | None = None) -> str:
+    """The plain label of a vocabulary value (a kind, a payment, a weekday, a meeting type…) in `lang`.
+
+    Fields are those of `schema.VOCABULARY_FIELDS`, plus "weekday" (0 = Monday), "meeting_types"
+    (Meeting Guide codes) and "languages" (ISO 639-1 codes, named by Babel's CLDR data).
+    """
+    code = language(lang)
+    value = str(value)
+    if f"{field_name}.{value}" in ENGLISH:
+        return t(f"{field_name}.{value}", code)
+    if field_name in ("weekday", "weekdays"):
+        return dates.weekday_label(int(value), code)
+    if field_name == "languages":
+        return dates.language_name(value, code)
+    if field_name == "subcategory":
+        return value.replace("_", " ")  # a kind of place no source has named in words yet
+    if field_name == "meeting_types":
+        english, context = _meeting_type(value)
+    elif field_name in VOCABULARY_FIELDS:
+        english, context = label(field_name, value), f"{field_name}.{value}"
+    else:
+        return label(field_name, value)
+    if code == translation.ENGLISH or context is None:
+        return english
+    found = translation.translate(context, english, code)
+    if found is None:
+        translation.missing(code, context, "no entry for this label in the catalog")
+        return english
+    return found
+
+
+_MEETING_TYPES_UPPER = {code.upper(): code for code in MEETING_TYPES}
+
+
+def _meeting_type(code: str) -> tuple[str, str | None]:
+    known = _MEETING_TYPES_UPPER.get(code.strip().upper())
+    return (MEETING_TYPES[known], f"meeting_type.{known}") if known else (code, None)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -416,43 +562,39 @@ def md_link(label_text: str, url: str) -> str:
     return f"[{md(label_text)}]({safe_url})"
 
 
-def clock(hhmm: str) -> str:
-    """'19:00' -> '7:00 PM'; unknown text is returned as given."""
-    try:
-        hours, minutes = (int(x) for x in hhmm.split(":"))
-    except ValueError:
-        return hhmm
-    suffix = "AM" if hours < 12 else "PM"
-    return f"{(hours % 12) or 12}:{minutes:02d} {suffix}"
+def clock(hhmm: str, lang: str | None = None) -> str:
+    """'19:00' -> '7:00 PM' (es: '7:00 p. m.'); unknown text is returned as given."""
+    return dates.time_words(hhmm, language(lang))
 
 
-def slot_words(slot: Slot) -> str:
-    """'Tuesday 7:00 PM–8:00 PM'."""
-    end = f"–{clock(slot.end)}" if slot.end else ""
-    return f"{WEEKDAY_NAMES[slot.weekday]} {clock(slot.start)}{end}"
+def slot_words(slot: Slot, lang: str | None = None) -> str:
+    """'Tuesday 7:00 PM–8:00 PM' (es: 'martes 7:00 p. m.–8:00 p. m.')."""
+    return dates.slot_words(slot, language(lang))
 
 
-def next_words(start: datetime, now: datetime) -> str:
+def next_words(start: datetime, now: datetime, lang: str | None = None) -> str:
     """When a meeting starts, said the way people say it: 'today 7:00 PM', 'Thursday 9:30 AM'."""
-    time_text = clock(start.strftime("%H:%M"))
+    code = language(lang)
+    time_text = dates.time_words(start.strftime("%H:%M"), code)
     if start <= now:
-        return t("when.now", time=time_text)
+        return t("when.now", code, time=time_text)
     if start.date() == now.date():
-        return t("when.today", time=time_text)
+        return t("when.today", code, time=time_text)
     if start.date() == (now + timedelta(days=1)).date():
-        return t("when.tomorrow", time=time_text)
-    return t("when.weekday", day=WEEKDAY_NAMES[start.weekday()], time=time_text)
+        return t("when.tomorrow", code, time=time_text)
+    return t("when.weekday", code, day=dates.weekday_name(start.weekday(), code), time=time_text)
 
 
-def when_text(resource: Resource, next_start: datetime | None, now: datetime) -> str:
+def when_text(resource: Resource, next_start: datetime | None, now: datetime, lang: str | None = None) -> str:
     """The card's time line: the next meeting, else the weekly times, else the opening hours; "" when none."""
+    code = language(lang)
     if next_start is not None:
-        return t("card.next", when=next_words(next_start, now))
+        return t("card.next", code, when=next_words(next_start, now, code))
     if resource.schedule:
-        shown = "; ".join(slot_words(s) for s in resource.schedule[:3])
-        return t("card.meets", schedule=shown + ("; …" if len(resource.schedule) > 3 else ""))
+        shown = "; ".join(slot_words(s, code) for s in resource.schedule[:3])
+        return t("card.meets", code, schedule=shown + ("; …" if len(resource.schedule) > 3 else ""))
     if resource.hours:
-        return t("card.hours", hours=resource.hours)
+        return t("card.hours", code, hours=resource.hours)
     return ""
 
 
@@ -464,8 +606,9 @@ def where_text(resource: Resource) -> str:
     return ", ".join(p for p in (resource.address, resource.address2, city_line.rstrip(",")) if p)
 
 
-def kind_text(resource: Resource) -> str:
+def kind_text(resource: Resource, lang: str | None = None) -> str:
     """The kind, with the fellowship or the kind of place when known: 'Support group · AA'."""
-    kind = vocab("category", resource.category)
-    extra = resource.fellowship or (resource.subcategory.replace("_", " ") if resource.subcategory else "")
+    code = language(lang)
+    kind = vocab("category", resource.category, code)
+    extra = resource.fellowship or (vocab("subcategory", resource.subcategory, code) if resource.subcategory else "")
     return f"{kind} · {extra}" if extra else kind
