@@ -610,5 +610,7 @@ def kind_text(resource: Resource, lang: str | None = None) -> str:
     """The kind, with the fellowship or the kind of place when known: 'Support group · AA'."""
     code = language(lang)
     kind = vocab("category", resource.category, code)
-    extra = resource.fellowship or (vocab("subcategory", resource.subcategory, code) if resource.subcategory else "")
+    extra = resource.fellowship or (
+        vocab("subcategory", resource.subcategory, code) if resource.subcategory else ""
+    )
     return f"{kind} · {extra}" if extra else kind

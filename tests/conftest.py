@@ -1,5 +1,6 @@
 """Fixtures shared by every test layer: where the repository and the shared data live, and a scratch database."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,8 @@ def shared_data() -> Path:
 def tmp_db(tmp_path: Path) -> Path:
     """A path for a fresh SQLite catalog inside this test's temporary folder (the file does not exist yet)."""
     return tmp_path / "catalog.db"
+
+
+# A sentence without words in a language the app speaks fails the test instead of quietly reading English
+# (set here, before any test runs, so that servers the browser tests start inherit it).
+os.environ.setdefault("AFTERCARE_STRICT_TRANSLATIONS", "1")
