@@ -14,10 +14,12 @@ those English sources in `directory/locales/messages.pot`.
 from __future__ import annotations
 
 import ast
+import functools
 import gettext
 import logging
 import os
 import re
+import string
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +51,8 @@ class MissingTranslation(LookupError):
 
 def normalize(lang: object) -> str:
     """The app's code for a language tag: "es", "ES", "es-MX", "es_US" → "es"; anything unknown → "en"."""
+    if lang in LANGUAGES:
+        return lang
     code = re.split(r"[-_]", str(lang or "").strip(), maxsplit=1)[0].lower()
     return code if code in LANGUAGES else ENGLISH
 
@@ -197,6 +201,50 @@ def translate_plural(key: str, english_one: str, count: int, lang: str) -> str |
         return None
     index = int(table.plural_index(abs(int(count))))
     return entry.words[min(index, len(entry.words) - 1)]
+
+
+def sentence(key: str, table: dict[str, str], lang: str, count: object = None) -> str:
+    """`table[key]` in `lang`: the catalog's words for this very English, else the English (see `missing`).
+
+    A pair "x" / "x_one" is one plural entry: "x_one" is its form for 1, "x" its form for `count`.
+    A plural form may leave out {count} ("1 resultado"); no form may ask for a value the English lacks.
+    """
+    english = table[key]
+    base = (
+        key[: -len(PLURAL_SUFFIX)]
+        if key.endswith(PLURAL_SUFFIX) and key[: -len(PLURAL_SUFFIX)] in table
+        else key
+    )
+    one = base + PLURAL_SUFFIX
+    plural = one in table
+    if plural:
+        found = translate_plural(base, table[one], 1 if key == one else _as_count(count), lang)
+    else:
+        found = translate(key, english, lang)
+    if found is None:
+        missing(lang, key, "no entry for this English in the catalog")
+        return english
+    expected = placeholder_names(english)
+    if not (placeholder_names(found) <= expected if plural else placeholder_names(found) == expected):
+        missing(lang, key, "its placeholders differ from the English")
+        return english
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def placeholder_names(text: str) -> frozenset[str]:
+    """The {names} a sentence expects."""
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+    except ValueError:
+        return frozenset({"(unreadable braces)"})
+
+
+def _as_count(value: object) -> int:
+    try:
+        return int(str(value).replace(",", ""))
+    except ValueError:
+        return 2  # no count given: the plural form
 
 
 # Babel extraction methods (named in babel.cfg) -----------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import string
 from datetime import datetime, timedelta
 
 from directory import dates, translation
@@ -433,9 +432,6 @@ ENGLISH: dict[str, str] = {
     "subcategory.crisis_hotline": "crisis hotline",
 }
 
-_PLURALS = translation.plural_pairs(ENGLISH)  # "find.count" -> "find.count_one"
-_SINGULARS = {one: key for key, one in _PLURALS.items()}
-
 
 def t(key: str, lang: str | None = None, **kwargs: object) -> str:
     """The sentence for `key` in `lang` with its {placeholders} filled; the key itself (logged) when unknown.
@@ -448,43 +444,11 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
         log.warning("no words for key %s", key)
         return key
     code = language(lang)
-    text = english if code == translation.ENGLISH else _translated(key, english, code, kwargs)
-    return _fill(key, text, kwargs)
-
-
-def count_words(key: str, count: int, lang: str | None = None, **kwargs: object) -> str:
-    """The sentence of a plural pair for `count`: count_words("find.count", 1) == "1 result"; 3 → "3 results"."""
-    if key not in _PLURALS:
-        return t(key, lang, count=count, **kwargs)
-    return t(_PLURALS[key] if count == 1 else key, lang, count=count, **kwargs)
-
-
-def _translated(key: str, english: str, lang: str, kwargs: dict) -> str:
-    base = _SINGULARS.get(key, key)
-    if base in _PLURALS:
-        count = 1 if key in _SINGULARS else _as_count(kwargs.get("count"))
-        found = translation.translate_plural(base, ENGLISH[_PLURALS[base]], count, lang)
-    else:
-        found = translation.translate(key, english, lang)
-    if found is None:
-        translation.missing(lang, key, "no entry for this English in the catalog")
-        return english
-    expected = placeholders(key)
-    # A plural form may leave out {count} ("1 resultado"); no form may ask for a value the English lacks.
-    if not (_names(found) <= expected if base in _PLURALS else _names(found) == expected):
-        translation.missing(lang, key, "its placeholders differ from the English")
-        return english
-    return found
-
-
-def _as_count(value: object) -> int:
-    try:
-        return int(str(value).replace(",", ""))
-    except ValueError:
-        return 2
-
-
-def _fill(key: str, text: str, kwargs: dict) -> str:
+    text = (
+        english
+        if code == translation.ENGLISH
+        else translation.sentence(key, ENGLISH, code, kwargs.get("count"))
+    )
     if not kwargs:
         return text
     try:
@@ -494,16 +458,15 @@ def _fill(key: str, text: str, kwargs: dict) -> str:
         return text
 
 
-def _names(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-    except ValueError:
-        return {"(unreadable braces)"}
+def count_words(key: str, count: int, lang: str | None = None, **kwargs: object) -> str:
+    """The sentence of a plural pair for `count`: count_words("find.count", 1) == "1 result"; 3 → "3 results"."""
+    singular = key + translation.PLURAL_SUFFIX
+    return t(singular if count == 1 and singular in ENGLISH else key, lang, count=count, **kwargs)
 
 
 def placeholders(key: str) -> set[str]:
     """The names a sentence expects, e.g. {"count"} for "find.count"."""
-    return _names(ENGLISH[key])
+    return translation.placeholder_names(ENGLISH[key])
 
 
 def vocab(field_name: str, value: str, lang: str | None = None) -> str:

@@ -197,14 +197,23 @@ def test_the_page_language_applies_until_the_block_ends_and_an_explicit_one_wins
     assert words.language() == "en"
 
 
-def test_another_thread_does_not_inherit_the_page_language():
-    """Each Streamlit session runs in its own thread: one session's Spanish never leaks into another."""
-    seen = []
-    with words.using("es"):
-        thread = threading.Thread(target=lambda: seen.append(words.language()))
+def test_two_sessions_in_two_threads_keep_their_own_language():
+    """Each Streamlit session runs its script in a thread: one session's language never changes another's."""
+    barrier = threading.Barrier(2)
+    seen = {}
+
+    def session(lang):
+        words.set_language(lang)
+        barrier.wait()  # both have set their language before either reads it
+        seen[lang] = words.t("find.title")
+
+    threads = [threading.Thread(target=session, args=(lang,)) for lang in ("es", "en")]
+    for thread in threads:
         thread.start()
+    for thread in threads:
         thread.join()
-    assert seen == ["en"]
+    assert seen == {"es": words.t("find.title", "es"), "en": words.ENGLISH["find.title"]}
+    assert words.language() == "en"
 
 
 def test_a_missing_spanish_entry_reads_english_with_a_warning_and_fails_in_tests(monkeypatch, caplog):
