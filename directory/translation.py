@@ -57,6 +57,26 @@ def normalize(lang: object) -> str:
     return code if code in LANGUAGES else ENGLISH
 
 
+def choose(asked: object = None, accept_language: object = None) -> str:
+    """The language for a visit: the link's `?lang=` when the app speaks it, else the browser's first
+    language the app speaks (an Accept-Language header or a locale such as "es-US"), else English."""
+    if asked and normalize(asked) == str(asked).strip().lower()[:2]:
+        return normalize(asked)
+    tags = []
+    for position, part in enumerate(str(accept_language or "").split(",")):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            quality = float(weight) if weight else 1.0
+        except ValueError:
+            quality = 0.0
+        if tag and quality > 0:
+            tags.append((-quality, position, tag))
+    for _, _, tag in sorted(tags):
+        if tag.split("-")[0].split("_")[0].lower() in LANGUAGES:
+            return normalize(tag)
+    return ENGLISH
+
+
 def language(lang: object = None) -> str:
     """The language to use: `lang` when given (normalized), else the one the running page set."""
     return normalize(lang) if lang else _current.get()

@@ -290,3 +290,23 @@ def test_the_extraction_method_yields_key_as_context_and_english_as_msgid(repo_r
     assert "find page" in by_key["find.title"][2]
     assert by_key["find.count"][:2] == ("npgettext", ("find.count", "1 result", "{count} results"))
     assert "find.count_one" not in by_key
+
+
+@pytest.mark.parametrize(
+    ("asked", "browser", "expected"),
+    [
+        ("es", None, "es"),
+        ("en", "es-MX,es;q=0.9", "en"),  # the link wins over the browser
+        (None, "es-MX,es;q=0.9,en;q=0.8", "es"),
+        (None, "fr-FR,fr;q=0.9,es;q=0.5,en;q=0.4", "es"),  # the first language the app speaks
+        (None, "en-US,en;q=0.9,es;q=0.8", "en"),
+        (None, "es;q=0,en", "en"),  # q=0 means "not this one"
+        ("fr", "es-US", "es"),  # a language the app does not speak falls back to the browser's
+        (None, "es_US", "es"),  # a locale as Streamlit reports it
+        (None, "", "en"),
+        ("zz", "garbage;;q=x", "en"),
+    ],
+)
+def test_the_visit_language_comes_from_the_link_then_the_browser(asked, browser, expected):
+    """choose() takes ?lang= when the app speaks it, else the browser's preferred language it speaks, else English."""
+    assert translation.choose(asked, browser) == expected
