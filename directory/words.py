@@ -385,6 +385,7 @@ ENGLISH: dict[str, str] = {
     "list.loaded_one": "Loaded 1 listing from the link.",
     "list.missing_one": "1 listing on this list is no longer in the directory and was left out.",
     "find.no_map_place_one": "1 result has no place on the map (online, by phone or statewide); see the list.",
+    "find.soon_hours_one": "1 hour",
     "times_of_day.morning": "Morning",
     "times_of_day.afternoon": "Afternoon",
     "times_of_day.evening": "Evening",
@@ -437,18 +438,19 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
     """The sentence for `key` in `lang` with its {placeholders} filled; the key itself (logged) when unknown.
 
     A language without words for the key reads English (and logs it once; tests make it an error).
-    For a plural pair ("find.count" / "find.count_one") the other language picks its form by `count`.
+    For a plural pair ("find.count" / "find.count_one") the other language picks its form by `count`
+    (or by the only placeholder); English reads the key asked for, as it always has.
     """
     english = ENGLISH.get(key)
     if english is None:
         log.warning("no words for key %s", key)
         return key
     code = language(lang)
-    text = (
-        english
-        if code == translation.ENGLISH
-        else translation.sentence(key, ENGLISH, code, kwargs.get("count"))
-    )
+    text = english
+    if code != translation.ENGLISH:
+        # The number that picks a plural form: {count}, or the sentence's only placeholder ({hours}).
+        number = kwargs.get("count", next(iter(kwargs.values())) if len(kwargs) == 1 else None)
+        text = translation.sentence(key, ENGLISH, code, number)
     if not kwargs:
         return text
     try:
@@ -461,7 +463,9 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
 def count_words(key: str, count: int, lang: str | None = None, **kwargs: object) -> str:
     """The sentence of a plural pair for `count`: count_words("find.count", 1) == "1 result"; 3 → "3 results"."""
     singular = key + translation.PLURAL_SUFFIX
-    return t(singular if count == 1 and singular in ENGLISH else key, lang, count=count, **kwargs)
+    names = placeholders(key) if key in ENGLISH else set()
+    name = "count" if "count" in names or len(names) != 1 else next(iter(names))
+    return t(singular if count == 1 and singular in ENGLISH else key, lang, **{name: count}, **kwargs)
 
 
 def placeholders(key: str) -> set[str]:

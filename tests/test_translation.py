@@ -155,6 +155,10 @@ def test_plural_forms_follow_the_count():
     assert words.t("find.count", "es", count=1) == "1 resultado"
     assert words.t("find.count_one", "es") == "1 resultado"
     assert words.t("find.count", count=1) == "1 results"  # English t() is byte-identical to before
+    assert words.t("find.soon_hours", "es", hours="1") == "1 hora"  # the only placeholder is the count
+    assert words.t("find.soon_hours", "es", hours="4") == "4 horas"
+    assert words.count_words("find.soon_hours", 1) == "1 hour"
+    assert words.count_words("find.soon_hours", 4, "es") == "4 horas"
 
 
 @pytest.mark.parametrize(
@@ -310,3 +314,10 @@ def test_the_extraction_method_yields_key_as_context_and_english_as_msgid(repo_r
 def test_the_visit_language_comes_from_the_link_then_the_browser(asked, browser, expected):
     """choose() takes ?lang= when the app speaks it, else the browser's preferred language it speaks, else English."""
     assert translation.choose(asked, browser) == expected
+
+
+def test_language_names_in_english_match_the_search_sentence():
+    """CLDR's English names agree with the names the search sentence uses for every code it knows."""
+    from directory.query import LANGUAGE_NAMES
+
+    assert {code: words.vocab("languages", code) for code in LANGUAGE_NAMES} == LANGUAGE_NAMES
