@@ -85,9 +85,12 @@ _COLUMNS = (
     "verification",
     "as_of",
     "schedule",
+    "services",
+    "service_area",
 )
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
-_REMOTE_LABELS = ("", "online", "by phone", "statewide", "national")
+_REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
+REGIONAL_KIND = 5  # remote_kind of a regional resource: it matches where its service area holds the place
 _NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 _CHUNK = 50_000
 _MAX_TOKENS = 12
@@ -252,8 +255,16 @@ class SearchIndex:
             (("coverage", "national"), ("coverage", "statewide"), ("format", "phone"), ("format", "online"))
         ):
             remote_kind[self.is_any(column, (value,))] = 4 - kind  # format wins over coverage for the label
+        # A regional resource serves its area whatever its format: 211 Metro Chicago is a phone line
+        # that still does not serve Cairo.
+        self.regional = self.is_any("coverage", ("regional",))
+        remote_kind[self.regional] = REGIONAL_KIND
         self.remote_kind = remote_kind
-        self.remote = remote_kind > 0
+        self.remote = (remote_kind > 0) & ~self.regional
+        area: _Factor = columns["service_area"]
+        self.area_codes = area.codes() if n else np.zeros(0, dtype=np.int32)
+        self.area_uniques = [tuple(split_list(u)) for u in area.uniques]
+        self.services = _Multi(columns["services"], n, ("substance_use", "mental_health"))
         as_of: _Factor = columns["as_of"]
         days = np.array([_day_number(u) for u in as_of.uniques], dtype=np.int32)
         self.as_of_days = days[as_of.codes()] if n else np.zeros(0, dtype=np.int32)
