@@ -28,6 +28,10 @@ SHORT_SOURCE = {
     "chicago-disposal-2014": "City of Chicago",
     "chicago-2011": "City of Chicago",
     "il-leads-pages": "Web page",
+    "il-meetings": "Web page",
+    "il-housing": "Web page",
+    "il-statewide": "Web page",
+    "il-crisis-lines": "Compiled",
 }
 
 

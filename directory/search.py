@@ -57,6 +57,8 @@ __all__ = [
     "TIMES_OF_DAY",
     "FACET_GROUPS",
     "Query",
+    "Finder",
+    "MEETINGS_ENOUGH",
     "Result",
     "SearchIndex",
     "SearchResults",
@@ -91,6 +93,8 @@ _COLUMNS = (
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
 _REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
 REGIONAL_KIND = 5  # remote_kind of a regional resource: it matches where its service area holds the place
+MEETINGS_ENOUGH = 5  # fewer confirmed meetings than this, and a meeting search shows what else there is
+EXTRA_LIMIT = 10  # results in each extra meeting block
 _NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 _CHUNK = 50_000
 _MAX_TOKENS = 12
@@ -118,6 +122,28 @@ class SearchResults:
     description: str = ""
     # With no results: how many unconfirmed listings would match, so the page can offer to include them.
     unconfirmed_matches: int = 0
+    # A meeting search with fewer than MEETINGS_ENOUGH confirmed meetings also carries what a patient can
+    # still act on: the unconfirmed meetings that match (shown inline, badged), online meetings and
+    # directories, and each fellowship's own meeting finder (links the catalog's cited rows hold).
+    confirmed_meetings: int = 0
+    unconfirmed_meetings: list[Result] = field(default_factory=list)
+    online_meetings: list[Result] = field(default_factory=list)
+    meeting_finders: list[Finder] = field(default_factory=list)
+
+    @property
+    def needs_more_meetings(self) -> bool:
+        """Whether the extra meeting blocks were filled (a meeting search with too few confirmed meetings)."""
+        return bool(self.unconfirmed_meetings or self.online_meetings or self.meeting_finders)
+
+
+@dataclass(frozen=True)
+class Finder:
+    """A fellowship's own meeting finder: the website of a fellowship office or directory in the catalog."""
+
+    name: str
+    fellowship: str
+    url: str
+    resource_id: str
 
 
 class _Factor:
@@ -502,7 +528,28 @@ def search(
     rows = np.flatnonzero(plan.final)
     offset = max(int(offset or 0), 0)
     ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
-    page = ordered[offset:]
+    results = _results(plan, ordered[offset:], now)
+    unconfirmed = 0
+    if not len(rows) and not query.include_unconfirmed:
+        wider = dataclasses.replace(query, include_unconfirmed=True)
+        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
+    found = SearchResults(
+        results=results,
+        total=len(rows),
+        facets=plan.facets(),
+        place=place,
+        message="",
+        description=description,
+        unconfirmed_matches=unconfirmed,
+    )
+    if asks_for_meetings(query):
+        _add_meeting_help(found, plan)
+    return found
+
+
+def _results(plan: Selection, page: np.ndarray, now: datetime) -> list[Result]:
+    """The Result of each row of `page`, with its distance (or remote label) and next meeting time."""
+    index = plan.index
     resources = index.resources(page.tolist())
     results = []
     reference = reference_time(now)
@@ -515,16 +562,48 @@ def search(
             label = f"{miles:.1f} mi" if miles is not None else ""
         found = schedule.next_meeting(resource.schedule, reference) if resource.schedule else None
         results.append(Result(resource, miles, label, found[1] if found else None))
-    unconfirmed = 0
-    if not len(rows) and not query.include_unconfirmed:
-        wider = dataclasses.replace(query, include_unconfirmed=True)
-        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
-    return SearchResults(
-        results=results,
-        total=len(rows),
-        facets=plan.facets(),
-        place=place,
-        message="",
-        description=description,
-        unconfirmed_matches=unconfirmed,
+    return results
+
+
+def asks_for_meetings(query: Query) -> bool:
+    """Whether a query is a meeting search: support groups asked for, or a fellowship named."""
+    return "support_group" in query.categories or (bool(query.fellowships) and not query.categories)
+
+
+def _add_meeting_help(found: SearchResults, plan: Selection) -> None:
+    """Fill the extra meeting blocks when fewer than MEETINGS_ENOUGH confirmed meetings match."""
+    index, query, place, now = plan.index, plan.query, plan.place, plan.now
+    groups = index.is_any("category", ("support_group",))
+    meetings = groups & index.has_slots
+    found.confirmed_meetings = int(np.count_nonzero(plan.final & meetings))
+    if found.confirmed_meetings >= MEETINGS_ENOUGH or query.include_unconfirmed:
+        return
+    shown = plan.final.copy()
+    confirmed = index.is_any("verification", ("confirmed",))
+    wider = Selection(index, dataclasses.replace(query, include_unconfirmed=True), place, now)
+    doubtful = wider.final & groups & ~confirmed
+    found.unconfirmed_meetings = _results(wider, wider.order(np.flatnonzero(doubtful), EXTRA_LIMIT), now)
+    shown |= doubtful
+    anytime = dataclasses.replace(
+        query,
+        include_unconfirmed=True,
+        weekdays=(),
+        times_of_day=(),
+        in_progress=False,
+        starting_within=None,
+        formats=(),
     )
+    around = Selection(index, anytime, place, now)
+    # Scheduled meetings one can join from anywhere; directories without a schedule are the finders below.
+    online = index.is_any("format", ("online", "hybrid")) & (index.remote | index.regional) & index.has_slots
+    rows = np.flatnonzero(around.final & groups & online & ~shown)
+    found.online_meetings = _results(around, around.order(rows, EXTRA_LIMIT), now)
+    directories = np.flatnonzero(around.final & groups & ~index.has_slots)
+    finders, seen = [], set()
+    for resource in sorted(index.resources(directories.tolist()), key=lambda r: (r.fellowship, r.name)):
+        url = resource.website
+        if not url.startswith(("https://", "http://")) or url in seen or resource.status != "active":
+            continue
+        seen.add(url)
+        finders.append(Finder(resource.name, resource.fellowship, url, resource.id))
+    found.meeting_finders = finders

@@ -387,6 +387,10 @@ ENGLISH: dict[str, str] = {
     "care_for.mental_health": "Mental health",
     "care_for.both": "Both",
     "find.care_for": "Care for",
+    "find.empty_unconfirmed": (
+        "No confirmed listing matches this search, but {count} not confirmed recently do. Meetings among "
+        "them are shown below; to see all of them, tick “Include unconfirmed listings” under Listing."
+    ),
     "meetings.unconfirmed_title": "Not confirmed — check before going",
     "meetings.unconfirmed_intro": (
         "Fewer than {count} confirmed meetings match. These listings match too but have not been confirmed "
@@ -399,6 +403,9 @@ ENGLISH: dict[str, str] = {
     "meetings.no_place": "you",
     "plan.nearest_naloxone": "Nearest free naloxone: {name}, {where} ({distance})",
     "plan.nearest_disposal": "Nearest medicine take-back: {name}, {where} ({distance})",
+    "plan.nearest_meeting": "Meeting nearby: {name} ({distance})",
+    "plan.nearest_meeting_unconfirmed": "Meeting nearby, not confirmed — check before going: {name} ({distance})",
+    "plan.pick_help": "Adds it to the referral list, so the plan can name it. Uses the place of your last search.",
 }
 
 _FIELD_RE = re.compile(r"\{(\w+)")
