@@ -98,6 +98,8 @@ def certainty(resource: Resource, today: date | datetime | None = None) -> Certa
                 t("age.unconfirmed_year", source=source, year=as_of.year),
                 months_between(as_of, day),
             )
+        if resource.date_basis == "added" and as_of is not None:
+            return Certainty("unconfirmed", t("age.unconfirmed_added", added=resource.as_of))
         return Certainty("unconfirmed", t("age.unconfirmed"))
     if as_of is None or resource.date_basis == "added":
         return Certainty("undated", t("age.undated", added=resource.as_of or "?"))

@@ -375,6 +375,7 @@ ENGLISH: dict[str, str] = {
     "age.undated": "Undated, added {added} — call ahead",
     "age.future": "Dated {as_of}, in the future — check before going",
     "age.unconfirmed": "Not confirmed — check before going",
+    "age.unconfirmed_added": "Not confirmed — check before going (undated, added {added})",
     "age.unconfirmed_year": "Not confirmed — check before going ({source} listing from {year})",
     "age.month": "1 month",
     "age.months": "{count} months",
