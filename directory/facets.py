@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from directory import schedule
-from directory.geo import Place, haversine_miles
+from directory.geo import Place, haversine_miles, nearest_zip_place
 from directory.query import RADIUS_RANGE, TIMES_OF_DAY, Query
 from directory.schema import Category, Format, MoudService, Payment, Population
 
@@ -152,7 +152,11 @@ class Selection:
     def _in_area(self) -> np.ndarray:
         """Regional records whose service area holds the searched place (its county, its city, or a radius)."""
         index, place = self.index, self.place
-        county, city = _area_key(place.county), _area_key(place.city)
+        county, city = place.county, place.city
+        if not county and not city:  # a point ("use my location"): its nearest ZIP's city and county
+            nearest = nearest_zip_place(place.latitude, place.longitude)
+            county, city = (nearest.county, nearest.city) if nearest else ("", "")
+        county, city = _area_key(county), _area_key(city)
         hit_unique = np.zeros(len(index.area_uniques), dtype=bool)
         radius_unique = np.full(len(index.area_uniques), np.nan)
         for i, areas in enumerate(index.area_uniques):

@@ -223,3 +223,12 @@ def test_care_plan_picks_nearest_naloxone_and_take_back(shipped):
     assert disposal and all(p.result.resource.subcategory == "medication_disposal" for p in disposal)
     assert naloxone[0].sentence.startswith("Nearest free naloxone:")
     assert picks_for_section(shipped, None, "overdose_risk") == []
+
+
+def test_a_point_search_uses_the_nearest_zips_city_and_county():
+    """"Use my location" gives only a point: the city and county of its nearest ZIP decide regional areas."""
+    index = SearchIndex.from_records(REGIONAL)
+    chicago = search(index, Query(latitude=41.9227, longitude=-87.6533, radius=5), now=TUESDAY_5PM)
+    assert {"chicago-office", "cook-line"} <= {r.resource.id for r in chicago.results}
+    cairo = search(index, Query(latitude=37.0123, longitude=-89.1811, radius=5), now=TUESDAY_5PM)
+    assert not {"chicago-office", "cook-line"} & {r.resource.id for r in cairo.results}
