@@ -389,8 +389,8 @@ ENGLISH: dict[str, str] = {
     "care_for.both": "Both",
     "find.care_for": "Care for",
     "find.empty_unconfirmed": (
-        "No confirmed listing matches this search, but {count} not confirmed recently do. Meetings among "
-        "them are shown below; to see all of them, tick “Include unconfirmed listings” under Listing."
+        "No confirmed listing matches this search. Listings not confirmed recently match it ({count}): "
+        "meetings among them are shown below; to see all, tick “Include unconfirmed listings” under Listing."
     ),
     "meetings.unconfirmed_title": "Not confirmed — check before going",
     "meetings.unconfirmed_intro": (
