@@ -89,6 +89,7 @@ _COLUMNS = (
     "schedule",
     "services",
     "service_area",
+    "date_basis",
 )
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
 _REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
@@ -261,6 +262,7 @@ class SearchIndex:
             "status",
             "verification",
             "mat_friendly",
+            "date_basis",
         ):
             factor: _Factor = columns[name]
             self.single_columns[name] = (
@@ -294,6 +296,9 @@ class SearchIndex:
         as_of: _Factor = columns["as_of"]
         days = np.array([_day_number(u) for u in as_of.uniques], dtype=np.int32)
         self.as_of_days = days[as_of.codes()] if n else np.zeros(0, dtype=np.int32)
+        # An undated row's as_of is the day it was added, not a confirmation: "verified within" and the
+        # "most recently verified" sort treat it as having no date.
+        self.as_of_days[self.is_any("date_basis", ("added",))] = _NO_DATE
         folded = columns["folded_names"]
         order = sorted(range(n), key=folded.__getitem__)
         self.name_rank = np.empty(n, dtype=np.int64)

@@ -232,3 +232,13 @@ def test_a_point_search_uses_the_nearest_zips_city_and_county():
     assert {"chicago-office", "cook-line"} <= {r.resource.id for r in chicago.results}
     cairo = search(index, Query(latitude=37.0123, longitude=-89.1811, radius=5), now=TUESDAY_5PM)
     assert not {"chicago-office", "cook-line"} & {r.resource.id for r in cairo.results}
+
+
+def test_undated_rows_are_not_recently_verified():
+    """"Verified within 6 months" leaves out a row whose as_of is only the day it was added."""
+    records = [
+        make("dated", as_of="2026-11-01", **CHICAGO),
+        make("undated", as_of="2026-11-27", date_basis="added", **CHICAGO),
+    ]
+    found = search(SearchIndex.from_records(records), Query(place="60614", verified_within_months=6), now=TUESDAY_5PM)
+    assert {r.resource.id for r in found.results} == {"dated"}
