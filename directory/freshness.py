@@ -110,9 +110,7 @@ def certainty(resource: Resource, today: date | datetime | None = None) -> Certa
     if months < CONFIRMED_MONTHS:
         return Certainty("confirmed", t("age.confirmed", source=source, month=f"{as_of:%B %Y}"), months)
     level = "aging" if months < OLD_MONTHS else "old"
-    return Certainty(
-        level, t("age.listing", source=source, year=as_of.year, age=age_words(months)), months
-    )
+    return Certainty(level, t("age.listing", source=source, year=as_of.year, age=age_words(months)), months)
 
 
 def is_confirmed(resource: Resource, today: date | datetime | None = None) -> bool:

@@ -226,7 +226,7 @@ def test_care_plan_picks_nearest_naloxone_and_take_back(shipped):
 
 
 def test_a_point_search_uses_the_nearest_zips_city_and_county():
-    """"Use my location" gives only a point: the city and county of its nearest ZIP decide regional areas."""
+    """ "Use my location" gives only a point: the city and county of its nearest ZIP decide regional areas."""
     index = SearchIndex.from_records(REGIONAL)
     chicago = search(index, Query(latitude=41.9227, longitude=-87.6533, radius=5), now=TUESDAY_5PM)
     assert {"chicago-office", "cook-line"} <= {r.resource.id for r in chicago.results}
@@ -235,10 +235,12 @@ def test_a_point_search_uses_the_nearest_zips_city_and_county():
 
 
 def test_undated_rows_are_not_recently_verified():
-    """"Verified within 6 months" leaves out a row whose as_of is only the day it was added."""
+    """ "Verified within 6 months" leaves out a row whose as_of is only the day it was added."""
     records = [
         make("dated", as_of="2026-11-01", **CHICAGO),
         make("undated", as_of="2026-11-27", date_basis="added", **CHICAGO),
     ]
-    found = search(SearchIndex.from_records(records), Query(place="60614", verified_within_months=6), now=TUESDAY_5PM)
+    found = search(
+        SearchIndex.from_records(records), Query(place="60614", verified_within_months=6), now=TUESDAY_5PM
+    )
     assert {r.resource.id for r in found.results} == {"dated"}

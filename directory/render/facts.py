@@ -42,7 +42,6 @@ class ItemFacts:
     care: str = ""  # the kind of care and the medications offered
     certainty: str = ""  # how sure and how old the listing is, in words
 
-
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) in print order; empty values stay in so each format decides what to skip."""
         source = f"{self.source}, as of {self.as_of}" + (f" ({self.source_url})" if self.source_url else "")
