@@ -72,3 +72,32 @@ def test_unconfirmed_meetings_inline_with_online_and_finders(tmp_path, monkeypat
     assert "(https://example.invalid/finder)" in text
     assert any("No confirmed listing matches" in i.value for i in at.info)
     assert not any(i.value.startswith("Nothing matches") for i in at.info)
+
+
+def test_care_plan_offers_the_nearest_naloxone_of_the_last_search(tmp_path, monkeypatch):
+    """After a search near 60614, the care plan's overdose section offers the nearest naloxone point."""
+    box = make(
+        "box",
+        category="harm_reduction",
+        subcategory="naloxone_distribution_box",
+        city="Chicago",
+        state="IL",
+        zip="60614",
+        latitude=41.9227,
+        longitude=-87.6533,
+        geocode_precision="zip",
+    )
+    db = build_test_catalog(tmp_path / "catalog.db", [*RECORDS, box])
+    monkeypatch.setenv("AFTERCARE_CATALOG", str(db))
+    for name in ("AFTERCARE_CURATOR_PASSWORD_HASH", "AFTERCARE_ONLINE"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.query_params["near"] = "60614"
+    at.run()
+    at.switch_page("pages/care_plan.py")
+    at.run()
+    assert not at.exception
+    offered = [b for b in at.button if b.label.startswith("Nearest free naloxone: Generated test box")]
+    assert offered
+    offered[0].click().run()
+    assert "box" in at.session_state["referral_list"]
