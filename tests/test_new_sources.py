@@ -120,3 +120,12 @@ def test_a_bad_row_is_named_and_nothing_is_invented(tmp_path):
     assert [r.phones for r in result.records] == [()]
     assert "row 2, column phone" in str(result.warnings[0])
     assert "row 3, column st_abbr" in str(result.errors[0])
+
+
+def test_uploaded_bytes_are_read_like_the_file(shared_data):
+    """The Catalog page hands an importer the upload's bytes and name: the same records come out."""
+    path = shared_data / "harm_reduction" / "chicago_medication_disposal_2014.csv"
+    from_bytes = medicine_disposal.parse(path.read_bytes(), file="upload.csv")
+    assert [r.id for r in from_bytes.records] == [r.id for r in medicine_disposal.parse(path).records]
+    broken = naloxone_cook.parse(b"name,address\nGenerated test,1 Test St\n", file="upload.csv")
+    assert not broken.records and "upload.csv, row 1" in str(broken.errors[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, phone_list, read_rows
+from directory.importers.cited_rows import collect, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Resource, make_id
 
 SOURCE = "chicago-2011"
@@ -32,18 +32,16 @@ REQUIRED = {
 }
 
 
-def parse(source: str | Path, **_: object) -> ImportResult:
+def parse(source: str | Path | bytes, *, file: str = "", **_: object) -> ImportResult:
     """Read the 2011 list (or the folder holding it); only its recovery homes become records."""
-    path = Path(source)
-    if path.is_dir():
-        path = path / FILE
+    data, name = source_file(source, FILE, file)
     result = ImportResult()
     rows = (
         (line, row)
-        for line, row in read_rows(path, REQUIRED, "Chicago 2011 licensed providers", result)
+        for line, row in read_rows(data, name, REQUIRED, "Chicago 2011 licensed providers", result)
         if row["is_recovery_home"].lower() == "yes"
     )
-    return collect(result, rows, lambda line, row: _record(row, path.name, line, result), path.name)
+    return collect(result, rows, lambda line, row: _record(row, name, line, result), name)
 
 
 def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> Resource:

@@ -25,11 +25,22 @@ _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _ZIP_TAIL = re.compile(r",?\s*(?:IL|Illinois)?\s*(\d{5})(?:-\d{4})?\s*$")
 
 
+def source_file(source: str | Path | bytes, default_name: str, file: str = "") -> tuple[bytes, str]:
+    """The bytes and name of what an importer was given: a file, a folder holding `default_name`, or the
+    bytes of an upload (named `file`)."""
+    if isinstance(source, bytes):
+        return source, file or default_name
+    path = Path(source)
+    if path.is_dir():
+        path = path / default_name
+    return path.read_bytes(), file or path.name
+
+
 def read_rows(
-    path: Path, required: set[str], layout: str, result: ImportResult
+    data: bytes, name: str, required: set[str], layout: str, result: ImportResult
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row with trimmed text) for every non-empty row; problems of the file go to `result`."""
-    text, errors, warnings = decode_text(path.read_bytes(), path.name)
+    text, errors, warnings = decode_text(data, name)
     result.errors.extend(errors)
     result.warnings.extend(warnings)
     if text is None:
@@ -38,7 +49,7 @@ def read_rows(
     missing = required - set(reader.fieldnames or ())
     if missing:
         result.errors.append(
-            Problem(1, ", ".join(sorted(missing)), f"missing columns of the {layout} layout", path.name)
+            Problem(1, ", ".join(sorted(missing)), f"missing columns of the {layout} layout", name)
         )
         return
     for row in reader:

@@ -125,8 +125,6 @@ REGIONAL_AREAS: dict[str, tuple[str, ...]] = {
     "SW-028": ("county:Cook",),
     # "connecting Chicago and suburban Cook County residents"
     "SW-029": ("city:Chicago", "county:Cook"),
-    # "VA medical center serving veterans in Chicago/Cook County" (its address is given: it is also a place)
-    "SW-039": ("city:Chicago", "county:Cook"),
     # Hines, Cook County: a hospital campus; the row gives no street, so it is found from its town's point
     "SW-040": ("county:Cook",),
     # "Chicago harm-reduction organization providing free naloxone"

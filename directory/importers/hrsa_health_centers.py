@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, phone_list, read_rows
+from directory.importers.cited_rows import collect, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Problem, Resource, make_id
 
 SOURCE = "hrsa-health-centers"
@@ -23,14 +23,12 @@ FILE = "hrsa_health_center_sites_il_2020.csv"
 REQUIRED = {"name", "st_abbr", "city", "address", "phone", "lon", "lat"}
 
 
-def parse(source: str | Path, **_: object) -> ImportResult:
+def parse(source: str | Path | bytes, *, file: str = "", **_: object) -> ImportResult:
     """Read hrsa_health_center_sites_il_2020.csv (or the folder holding it) into health-centre records."""
-    path = Path(source)
-    if path.is_dir():
-        path = path / FILE
+    data, name = source_file(source, FILE, file)
     result = ImportResult()
-    rows = read_rows(path, REQUIRED, "HRSA health center sites", result)
-    return collect(result, rows, lambda line, row: _record(row, path.name, line, result), path.name)
+    rows = read_rows(data, name, REQUIRED, "HRSA health center sites", result)
+    return collect(result, rows, lambda line, row: _record(row, name, line, result), name)
 
 
 def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> Resource | Problem | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, phone_list, read_rows
+from directory.importers.cited_rows import collect, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Resource, make_id
 
 SOURCE = "chicago-disposal-2014"
@@ -28,14 +28,12 @@ REQUIRED = {
 }
 
 
-def parse(source: str | Path, **_: object) -> ImportResult:
+def parse(source: str | Path | bytes, *, file: str = "", **_: object) -> ImportResult:
     """Read chicago_medication_disposal_2014.csv (or the folder holding it) into harm-reduction records."""
-    path = Path(source)
-    if path.is_dir():
-        path = path / FILE
+    data, name = source_file(source, FILE, file)
     result = ImportResult()
-    rows = read_rows(path, REQUIRED, "Chicago medicine take-back", result)
-    return collect(result, rows, lambda line, row: _record(row, path.name, line, result), path.name)
+    rows = read_rows(data, name, REQUIRED, "Chicago medicine take-back", result)
+    return collect(result, rows, lambda line, row: _record(row, name, line, result), name)
 
 
 def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> Resource:

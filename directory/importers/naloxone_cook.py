@@ -51,15 +51,19 @@ def row_date(source: str) -> str:
     return source_date(source)
 
 
-def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
-    """Read the Cook County naloxone CSVs in a folder (or one of them) into harm-reduction records."""
-    path = Path(source)
-    files = [path] if path.is_file() else [path / f for f in FILES if (path / f).is_file()]
+def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
+    """Read the Cook County naloxone CSVs in a folder (or one of them, or an upload's bytes) into records."""
+    if isinstance(source, bytes):
+        files = [(source, file or FILES[0])]
+    else:
+        path = Path(source)
+        paths = [path] if path.is_file() else [path / f for f in FILES if (path / f).is_file()]
+        files = [(p.read_bytes(), p.name) for p in paths]
     ingested = ingested or date.today().isoformat()
     result = ImportResult()
-    for file in files:
-        rows = read_rows(file, REQUIRED, "Cook County naloxone", result)
-        collect(result, rows, lambda line, row, f=file.name: _record(row, ingested, f, line), file.name)
+    for data, name in files:
+        rows = read_rows(data, name, REQUIRED, "Cook County naloxone", result)
+        collect(result, rows, lambda line, row, f=name: _record(row, ingested, f, line), name)
     return result
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, read_rows, source_date, split_zip
+from directory.importers.cited_rows import collect, read_rows, source_date, source_file, split_zip
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -46,15 +46,13 @@ DESCRIPTIONS = {
 }
 
 
-def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
+def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
     """Read il_naloxone_sites_from_pages.csv (or the folder holding it) into harm-reduction records."""
-    path = Path(source)
-    if path.is_dir():
-        path = path / FILE
+    data, name = source_file(source, FILE, file)
     ingested = ingested or date.today().isoformat()
     result = ImportResult()
-    rows = read_rows(path, REQUIRED, "naloxone-from-pages", result)
-    return collect(result, rows, lambda line, row: _record(row, ingested, path.name, line), path.name)
+    rows = read_rows(data, name, REQUIRED, "naloxone-from-pages", result)
+    return collect(result, rows, lambda line, row: _record(row, ingested, name, line), name)
 
 
 def _city(text: str) -> str:

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, read_rows, source_date
+from directory.importers.cited_rows import collect, read_rows, source_date, source_file
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -36,15 +36,13 @@ KINDS = {
 _NO_ADDRESS = re.compile(r"not given|no street number|no number given", re.I)
 
 
-def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
+def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
     """Read il_recovery_sites_from_pages.csv (or the folder holding it) into unconfirmed leads."""
-    path = Path(source)
-    if path.is_dir():
-        path = path / FILE
+    data, name = source_file(source, FILE, file)
     ingested = ingested or date.today().isoformat()
     result = ImportResult()
-    rows = read_rows(path, REQUIRED, "leads-from-pages", result)
-    return collect(result, rows, lambda line, row: _record(row, ingested, path.name, line), path.name)
+    rows = read_rows(data, name, REQUIRED, "leads-from-pages", result)
+    return collect(result, rows, lambda line, row: _record(row, ingested, name, line), name)
 
 
 def _record(row: dict[str, str], ingested: str, file: str, line: int) -> Resource | Problem:
