@@ -157,5 +157,11 @@ def card_text(result, now: datetime) -> CardText:
     links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
     links.append(md_link(t("card.directions"), maps.directions_url(r)))
     lines.append(" · ".join(x for x in links if x))
-    caption = md(t("card.source", source=source_name(r.source), as_of=r.as_of) + " · " + sure.words)
+    # An undated listing's as_of is the day it was added: its certainty words say so, not "as of".
+    source = (
+        t("card.source_only", source=source_name(r.source))
+        if r.date_basis == "added"
+        else (t("card.source", source=source_name(r.source), as_of=r.as_of))
+    )
+    caption = md(source + " · " + sure.words)
     return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)

@@ -382,6 +382,7 @@ ENGLISH: dict[str, str] = {
     "age.year": "1 year",
     "age.years": "{count} years",
     "card.care": "Care: {kinds}",
+    "card.source_only": "Source: {source}",
     "card.medications": "Medications: {medications}",
     "card.certainty": "{words}",
     "care_for.substance_use": "Substance use",

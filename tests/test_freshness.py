@@ -100,3 +100,13 @@ def test_mental_health_only_card_says_so():
         )
         == 1
     )
+
+
+def test_undated_listing_never_shows_an_as_of_date():
+    """An undated listing's card and printout say "added", never "as of" the day it was added."""
+    r = make(source="il-statewide", as_of="2026-11-27", date_basis="added")
+    card = filters.card_text(Result(r, None, "", None), datetime(2026, 12, 1, tzinfo=schedule.TZ))
+    caption = card.caption.replace("\\", "")  # markdown escapes
+    assert "as of" not in caption and "Undated, added 2026-11-27" in caption
+    facts = dict(resource_facts(r, today=TODAY).lines())
+    assert "added 2026-11-27" in facts["Source"] and "as of" not in facts["Source"]

@@ -41,10 +41,14 @@ class ItemFacts:
     qr_url: str
     care: str = ""  # the kind of care and the medications offered
     certainty: str = ""  # how sure and how old the listing is, in words
+    undated: bool = False  # as_of is the day the listing was added, not a date its source gives
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) in print order; empty values stay in so each format decides what to skip."""
-        source = f"{self.source}, as of {self.as_of}" + (f" ({self.source_url})" if self.source_url else "")
+        dated = (
+            f"{self.source}, as of {self.as_of}" if not self.undated else f"{self.source}, added {self.as_of}"
+        )
+        source = dated + (f" ({self.source_url})" if self.source_url else "")
         return [
             ("Kind", self.kind),
             ("Care", self.care),
@@ -158,6 +162,7 @@ def resource_facts(
         qr_url=qr.resource_url(resource),
         care=care_text(resource),
         certainty=certainty(resource, today).words,
+        undated=resource.date_basis == "added",
     )
 
 
@@ -176,7 +181,8 @@ def meeting_description(resource: Resource) -> str:
             for c in resource.meeting_types
         )
         lines.append(f"Codes: {codes}")
-    lines.append(f"Source: {resource.source} ({resource.source_url}), as of {resource.as_of}.")
+    when = "added" if resource.date_basis == "added" else "as of"
+    lines.append(f"Source: {resource.source} ({resource.source_url}), {when} {resource.as_of}.")
     lines.append(CALL_AHEAD)
     return "\n".join(lines)
 
