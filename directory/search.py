@@ -31,6 +31,7 @@ from directory.facets import (
     reference_time,
 )
 from directory.geo import Place, PlaceNotFound, lookup_place
+from directory.meetings import MEETINGS_ENOUGH, Finder, add_meeting_help, asks_for_meetings
 from directory.query import (
     DAY_KEYS,
     LANGUAGE_NAMES,
@@ -94,8 +95,6 @@ _COLUMNS = (
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
 _REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
 REGIONAL_KIND = 5  # remote_kind of a regional resource: it matches where its service area holds the place
-MEETINGS_ENOUGH = 5  # fewer confirmed meetings than this, and a meeting search shows what else there is
-EXTRA_LIMIT = 10  # results in each extra meeting block
 _NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 _CHUNK = 50_000
 _MAX_TOKENS = 12
@@ -135,16 +134,6 @@ class SearchResults:
     def needs_more_meetings(self) -> bool:
         """Whether the extra meeting blocks were filled (a meeting search with too few confirmed meetings)."""
         return bool(self.unconfirmed_meetings or self.online_meetings or self.meeting_finders)
-
-
-@dataclass(frozen=True)
-class Finder:
-    """A fellowship's own meeting finder: the website of a fellowship office or directory in the catalog."""
-
-    name: str
-    fellowship: str
-    url: str
-    resource_id: str
 
 
 class _Factor:
@@ -548,7 +537,7 @@ def search(
         unconfirmed_matches=unconfirmed,
     )
     if asks_for_meetings(query):
-        _add_meeting_help(found, plan)
+        add_meeting_help(found, plan, _results)
     return found
 
 
@@ -568,47 +557,3 @@ def _results(plan: Selection, page: np.ndarray, now: datetime) -> list[Result]:
         found = schedule.next_meeting(resource.schedule, reference) if resource.schedule else None
         results.append(Result(resource, miles, label, found[1] if found else None))
     return results
-
-
-def asks_for_meetings(query: Query) -> bool:
-    """Whether a query is a meeting search: support groups asked for, or a fellowship named."""
-    return "support_group" in query.categories or (bool(query.fellowships) and not query.categories)
-
-
-def _add_meeting_help(found: SearchResults, plan: Selection) -> None:
-    """Fill the extra meeting blocks when fewer than MEETINGS_ENOUGH confirmed meetings match."""
-    index, query, place, now = plan.index, plan.query, plan.place, plan.now
-    groups = index.is_any("category", ("support_group",))
-    meetings = groups & index.has_slots
-    found.confirmed_meetings = int(np.count_nonzero(plan.final & meetings))
-    if found.confirmed_meetings >= MEETINGS_ENOUGH or query.include_unconfirmed:
-        return
-    shown = plan.final.copy()
-    confirmed = index.is_any("verification", ("confirmed",))
-    wider = Selection(index, dataclasses.replace(query, include_unconfirmed=True), place, now)
-    doubtful = wider.final & groups & ~confirmed
-    found.unconfirmed_meetings = _results(wider, wider.order(np.flatnonzero(doubtful), EXTRA_LIMIT), now)
-    shown |= doubtful
-    anytime = dataclasses.replace(
-        query,
-        include_unconfirmed=True,
-        weekdays=(),
-        times_of_day=(),
-        in_progress=False,
-        starting_within=None,
-        formats=(),
-    )
-    around = Selection(index, anytime, place, now)
-    # Scheduled meetings one can join from anywhere; directories without a schedule are the finders below.
-    online = index.is_any("format", ("online", "hybrid")) & (index.remote | index.regional) & index.has_slots
-    rows = np.flatnonzero(around.final & groups & online & ~shown)
-    found.online_meetings = _results(around, around.order(rows, EXTRA_LIMIT), now)
-    directories = np.flatnonzero(around.final & groups & ~index.has_slots)
-    finders, seen = [], set()
-    for resource in sorted(index.resources(directories.tolist()), key=lambda r: (r.fellowship, r.name)):
-        url = resource.website
-        if not url.startswith(("https://", "http://")) or url in seen or resource.status != "active":
-            continue
-        seen.add(url)
-        finders.append(Finder(resource.name, resource.fellowship, url, resource.id))
-    found.meeting_finders = finders
