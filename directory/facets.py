@@ -6,12 +6,13 @@ Everything here works on the numpy columns of a `directory.search.SearchIndex`; 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
 
 from directory import schedule
-from directory.geo import Place, haversine_miles
+from directory.geo import Place, haversine_miles, nearest_zip_place
 from directory.query import RADIUS_RANGE, TIMES_OF_DAY, Query
 from directory.schema import Category, Format, MoudService, Payment, Population
 
@@ -113,6 +114,9 @@ class Selection:
             wanted = getattr(query, group)
             if wanted:
                 self.groups[group] = multi.mask(wanted, n)
+        care = self.care_mask(query.care_for)
+        if care is not None:
+            self.groups["care_for"] = care
         if query.mat_friendly:
             self.groups["mat_friendly"] = index.mat_friendly
         if query.wheelchair:
@@ -128,8 +132,55 @@ class Selection:
         for mask in self.groups.values():
             self.final &= mask
 
+    def care_mask(self, care_for: str) -> np.ndarray | None:
+        """Records a "care for" choice keeps: treatment for that care, and every other kind; None for both.
+
+        Substance use keeps treatment that is not mental-health-only (untagged treatment stays: the source
+        did not say); mental health keeps treatment tagged mental_health.
+        """
+        index = self.index
+        if care_for not in ("substance_use", "mental_health"):
+            return None
+        n = index.size
+        treatment = index.is_any("category", ("treatment",))
+        mental = index.services.mask(("mental_health",), n)
+        if care_for == "mental_health":
+            return ~treatment | mental
+        substance = index.services.mask(("substance_use",), n)
+        return ~(treatment & mental & ~substance)
+
+    def _in_area(self) -> np.ndarray:
+        """Regional records whose service area holds the searched place (its county, its city, or a radius)."""
+        index, place = self.index, self.place
+        county, city = place.county, place.city
+        if not county and not city:  # a point ("use my location"): its nearest ZIP's city and county
+            nearest = nearest_zip_place(place.latitude, place.longitude)
+            county, city = (nearest.county, nearest.city) if nearest else ("", "")
+        county, city = _area_key(county), _area_key(city)
+        hit_unique = np.zeros(len(index.area_uniques), dtype=bool)
+        radius_unique = np.full(len(index.area_uniques), np.nan)
+        for i, areas in enumerate(index.area_uniques):
+            for area in areas:
+                kind, _, value = area.partition(":")
+                if (kind == "county" and county and _area_key(value) == county) or (
+                    kind == "city" and city and _area_key(value) == city
+                ):
+                    hit_unique[i] = True
+                elif kind == "radius" and value.isdigit():
+                    radius_unique[i] = np.fmax(radius_unique[i], float(value))
+        hit = hit_unique[index.area_codes] & index.regional if index.size else np.zeros(0, dtype=bool)
+        radius = radius_unique[index.area_codes] if index.size else np.zeros(0)
+        by_radius = np.flatnonzero(index.regional & ~hit & ~np.isnan(radius) & index.has_coordinates)
+        if len(by_radius):
+            miles = haversine_miles(
+                place.latitude, place.longitude, index.latitude[by_radius], index.longitude[by_radius]
+            )
+            hit[by_radius[miles <= radius[by_radius]]] = True
+        return hit
+
     def _near(self, base: np.ndarray) -> np.ndarray:
-        """Records within the radius, plus remote ones wherever they are; fills `self.distance`."""
+        """Records within the radius, remote ones wherever they are, and regional ones whose area holds
+        the place; fills `self.distance`."""
         index, place = self.index, self.place
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
@@ -139,6 +190,7 @@ class Selection:
         box = (
             base
             & ~index.remote
+            & ~index.regional
             & (lat >= place.latitude - dlat)
             & (lat <= place.latitude + dlat)
             & (lon >= place.longitude - dlon)
@@ -151,6 +203,8 @@ class Selection:
         self.distance[candidates[inside]] = miles[inside]
         near = index.remote.copy()
         near[candidates[inside]] = True
+        if index.regional.any():
+            near |= self._in_area()
         return near
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
@@ -220,6 +274,11 @@ class Selection:
         for group, multi in index.list_columns.items():
             counts = multi.counts(rows(group))
             out[group] = {value: int(c) for value, c in zip(multi.labels, counts)}
+        care_rows = rows("care_for")
+        out["care_for"] = {
+            value: int(np.count_nonzero(mask[care_rows])) if mask is not None else len(care_rows)
+            for value, mask in ((v, self.care_mask(v)) for v in ("substance_use", "mental_health", "both"))
+        }
         for group in ("mat_friendly", "wheelchair"):
             out[group] = {"yes": int(np.count_nonzero(getattr(index, group)[rows(group)]))}
         schedule_rows = rows("schedule")
@@ -276,6 +335,12 @@ class Selection:
             starts = (np.cumsum(lengths) - lengths)[has]
             out[has] = np.minimum.reduceat(minutes, starts)
         return out
+
+
+def _area_key(name: str) -> str:
+    """A county or city name compared loosely: "St. Clair", "Saint Clair" and "st clair county" agree."""
+    text = re.sub(r"[^a-z]", "", name.casefold().replace("saint", "st"))
+    return text[:-6] if text.endswith("county") and len(text) > 6 else text
 
 
 def _distinct(sorted_records: np.ndarray) -> int:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from directory import maps
+from directory.freshness import certainty
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
-from directory.words import kind_text, md, md_link, t, vocab, when_text, where_text
+from directory.words import care_text, kind_text, md, md_link, t, vocab, when_text, where_text
 
 PREFIX = "f_"  # widget keys are f_<Query field>
 RADII = (1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
@@ -145,15 +146,22 @@ def card_text(result, now: datetime) -> CardText:
     head = f"**{md(r.name)}**  \n{md(kind_text(r))}"
     if result.distance_label:
         head += f" · **{md(result.distance_label)}**"
+    sure = certainty(r, now)
     badges = []
     if r.verification == "unconfirmed":
-        badges.append((t("card.unconfirmed"), "orange"))
+        badges.append((t("age.unconfirmed"), "orange"))
     if r.status != "active":
         badges.append((t("card.closed" if r.status == "temporarily_closed" else "card.inactive"), "red"))
-    lines = [md(x) for x in (when_text(r, result.next_start, now), where_text(r)) if x]
+    lines = [md(x) for x in (when_text(r, result.next_start, now), where_text(r), care_text(r)) if x]
     links = [md_link(t("card.call", phone=p), maps.tel_url(p)) for p in r.phones[:2]]
     links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
     links.append(md_link(t("card.directions"), maps.directions_url(r)))
     lines.append(" · ".join(x for x in links if x))
-    caption = md(t("card.source", source=source_name(r.source), as_of=r.as_of))
+    # An undated listing's as_of is the day it was added: its certainty words say so, not "as of".
+    source = (
+        t("card.source_only", source=source_name(r.source))
+        if r.date_basis == "added"
+        else (t("card.source", source=source_name(r.source), as_of=r.as_of))
+    )
+    caption = md(source + " · " + sure.words)
     return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)

@@ -192,6 +192,34 @@ def locate_offline(zip: str = "", city: str = "", state: str = "IL") -> Place | 
     return place
 
 
+@cache
+def _standard_zips() -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    records = [
+        r
+        for code in STATES
+        for r in zipcodes.filter_by(state=code.upper())
+        if r["active"] and r["zip_code_type"] == "STANDARD" and r.get("lat") and r.get("long")
+    ]
+    return (
+        np.array([float(r["lat"]) for r in records]),
+        np.array([float(r["long"]) for r in records]),
+        records,
+    )
+
+
+def nearest_zip_place(lat: float, lon: float) -> Place | None:
+    """The Illinois or neighbouring-state ZIP whose centre is nearest a point (for its city and county),
+    or None when the nearest is more than 30 miles away."""
+    lats, lons, records = _standard_zips()
+    if not records:
+        return None
+    miles = haversine_miles(lat, lon, lats, lons)
+    best = int(np.argmin(miles))
+    if miles[best] > 30:
+        return None
+    return _zip_place(records[best]["zip_code"])
+
+
 def county_for_zip(zip: str) -> str:
     """The county of a ZIP code without the word "County" ("Cook"), or "" when unknown."""
     place = locate_offline(zip=zip)

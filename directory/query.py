@@ -17,6 +17,9 @@ from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payme
 
 TIMES_OF_DAY = ("morning", "afternoon", "evening", "night")
 SORTS = ("distance", "next", "name", "verified")
+# What treatment is for: an addiction search leaves mental-health-only clinics out unless asked.
+CARE_FOR = ("substance_use", "mental_health", "both")
+DEFAULT_CARE_FOR = "substance_use"
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RADIUS_RANGE = (1.0, 100.0)
 MAX_SOON_HOURS = 168.0  # a week: every weekly meeting starts within it
@@ -91,6 +94,7 @@ class Query:
     include_inactive: bool = False
     text: str = ""
     sort: str = "distance"
+    care_for: str = DEFAULT_CARE_FOR  # for treatment: substance_use, mental_health or both
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -132,6 +136,8 @@ class Query:
             out["ver"] = str(self.verified_within_months)
         if self.sort != "distance":
             out["sort"] = self.sort
+        if self.care_for != DEFAULT_CARE_FOR:
+            out["care"] = self.care_for
         return out
 
     @classmethod
@@ -307,6 +313,14 @@ def _months(value: str, out: dict, notes: list[str]) -> None:
         notes.append(f"Ignored ver='{_show(value)}': give a whole number of months from 1 to {MAX_MONTHS}.")
 
 
+def _care_for(value: str, out: dict, notes: list[str]) -> None:
+    text = value.strip().lower()
+    if text in CARE_FOR:
+        out["care_for"] = text
+    else:
+        notes.append(f"Ignored care='{_show(value)}': use one of {', '.join(CARE_FOR)}.")
+
+
 def _sort(value: str, out: dict, notes: list[str]) -> None:
     text = value.strip().lower()
     if text in SORTS:
@@ -355,6 +369,7 @@ _PARSERS = {
     "soon": _soon,
     "ver": _months,
     "sort": _sort,
+    "care": _care_for,
     **{key: _choices(name, key, _LIST_CHECKS[name]) for key, name in _LIST_KEYS.items()},
     **{key: _flag(name, key) for key, name in _FLAG_KEYS.items()},
 }
@@ -367,6 +382,8 @@ _CATEGORY_PLURALS = {
     "support_group": "support groups",
     "recovery_housing": "recovery housing",
     "treatment": "treatment",
+    "harm_reduction": "harm reduction (naloxone, medicine disposal)",
+    "health_center": "health centers",
     "crisis_line": "crisis lines",
     "government_program": "state and government programs",
     "national_resource": "national resources",
@@ -439,6 +456,11 @@ def describe(query: Query, place: Any = None) -> str:
     if query.verified_within_months is not None:
         months = query.verified_within_months
         rest.append(f"verified in the last {months} month{'s' if months != 1 else ''}")
+    treatment_asked = not query.categories or "treatment" in query.categories
+    if query.care_for == "mental_health" and treatment_asked:
+        rest.append("for mental health")
+    elif query.care_for == "both" and treatment_asked:
+        rest.append("for substance use or mental health")
     if query.text:
         rest.append(f'matching "{query.text}"')
     if query.include_unconfirmed:

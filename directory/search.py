@@ -31,6 +31,7 @@ from directory.facets import (
     reference_time,
 )
 from directory.geo import Place, PlaceNotFound, lookup_place
+from directory.meetings import MEETINGS_ENOUGH, Finder, add_meeting_help, asks_for_meetings
 from directory.query import (
     DAY_KEYS,
     LANGUAGE_NAMES,
@@ -57,6 +58,8 @@ __all__ = [
     "TIMES_OF_DAY",
     "FACET_GROUPS",
     "Query",
+    "Finder",
+    "MEETINGS_ENOUGH",
     "Result",
     "SearchIndex",
     "SearchResults",
@@ -85,9 +88,13 @@ _COLUMNS = (
     "verification",
     "as_of",
     "schedule",
+    "services",
+    "service_area",
+    "date_basis",
 )
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
-_REMOTE_LABELS = ("", "online", "by phone", "statewide", "national")
+_REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
+REGIONAL_KIND = 5  # remote_kind of a regional resource: it matches where its service area holds the place
 _NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 _CHUNK = 50_000
 _MAX_TOKENS = 12
@@ -115,6 +122,18 @@ class SearchResults:
     description: str = ""
     # With no results: how many unconfirmed listings would match, so the page can offer to include them.
     unconfirmed_matches: int = 0
+    # A meeting search with fewer than MEETINGS_ENOUGH confirmed meetings also carries what a patient can
+    # still act on: the unconfirmed meetings that match (shown inline, badged), online meetings and
+    # directories, and each fellowship's own meeting finder (links the catalog's cited rows hold).
+    confirmed_meetings: int = 0
+    unconfirmed_meetings: list[Result] = field(default_factory=list)
+    online_meetings: list[Result] = field(default_factory=list)
+    meeting_finders: list[Finder] = field(default_factory=list)
+
+    @property
+    def needs_more_meetings(self) -> bool:
+        """Whether the extra meeting blocks were filled (a meeting search with too few confirmed meetings)."""
+        return bool(self.unconfirmed_meetings or self.online_meetings or self.meeting_finders)
 
 
 class _Factor:
@@ -232,6 +251,7 @@ class SearchIndex:
             "status",
             "verification",
             "mat_friendly",
+            "date_basis",
         ):
             factor: _Factor = columns[name]
             self.single_columns[name] = (
@@ -252,11 +272,22 @@ class SearchIndex:
             (("coverage", "national"), ("coverage", "statewide"), ("format", "phone"), ("format", "online"))
         ):
             remote_kind[self.is_any(column, (value,))] = 4 - kind  # format wins over coverage for the label
+        # A regional resource serves its area whatever its format: 211 Metro Chicago is a phone line
+        # that still does not serve Cairo.
+        self.regional = self.is_any("coverage", ("regional",))
+        remote_kind[self.regional] = REGIONAL_KIND
         self.remote_kind = remote_kind
-        self.remote = remote_kind > 0
+        self.remote = (remote_kind > 0) & ~self.regional
+        area: _Factor = columns["service_area"]
+        self.area_codes = area.codes() if n else np.zeros(0, dtype=np.int32)
+        self.area_uniques = [tuple(split_list(u)) for u in area.uniques]
+        self.services = _Multi(columns["services"], n, ("substance_use", "mental_health"))
         as_of: _Factor = columns["as_of"]
         days = np.array([_day_number(u) for u in as_of.uniques], dtype=np.int32)
         self.as_of_days = days[as_of.codes()] if n else np.zeros(0, dtype=np.int32)
+        # An undated row's as_of is the day it was added, not a confirmation: "verified within" and the
+        # "most recently verified" sort treat it as having no date.
+        self.as_of_days[self.is_any("date_basis", ("added",))] = _NO_DATE
         folded = columns["folded_names"]
         order = sorted(range(n), key=folded.__getitem__)
         self.name_rank = np.empty(n, dtype=np.int64)
@@ -491,7 +522,28 @@ def search(
     rows = np.flatnonzero(plan.final)
     offset = max(int(offset or 0), 0)
     ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
-    page = ordered[offset:]
+    results = _results(plan, ordered[offset:], now)
+    unconfirmed = 0
+    if not len(rows) and not query.include_unconfirmed:
+        wider = dataclasses.replace(query, include_unconfirmed=True)
+        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
+    found = SearchResults(
+        results=results,
+        total=len(rows),
+        facets=plan.facets(),
+        place=place,
+        message="",
+        description=description,
+        unconfirmed_matches=unconfirmed,
+    )
+    if asks_for_meetings(query):
+        add_meeting_help(found, plan, _results)
+    return found
+
+
+def _results(plan: Selection, page: np.ndarray, now: datetime) -> list[Result]:
+    """The Result of each row of `page`, with its distance (or remote label) and next meeting time."""
+    index = plan.index
     resources = index.resources(page.tolist())
     results = []
     reference = reference_time(now)
@@ -504,16 +556,4 @@ def search(
             label = f"{miles:.1f} mi" if miles is not None else ""
         found = schedule.next_meeting(resource.schedule, reference) if resource.schedule else None
         results.append(Result(resource, miles, label, found[1] if found else None))
-    unconfirmed = 0
-    if not len(rows) and not query.include_unconfirmed:
-        wider = dataclasses.replace(query, include_unconfirmed=True)
-        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
-    return SearchResults(
-        results=results,
-        total=len(rows),
-        facets=plan.facets(),
-        place=place,
-        message="",
-        description=description,
-        unconfirmed_matches=unconfirmed,
-    )
+    return results

@@ -11,6 +11,12 @@ SOURCE_NAMES = {
     "il-housing": "Illinois recovery homes (compiled from cited pages)",
     "il-meetings": "Illinois meetings (compiled from cited pages)",
     "findtreatment": "FindTreatment.gov (SAMHSA)",
+    "cook-county-naloxone": "Cook County free naloxone points (SaveSpots compilation of county and city sources)",
+    "il-naloxone-pages": "Illinois naloxone points (from county and news pages)",
+    "chicago-disposal-2014": "City of Chicago medicine take-back sites (2014)",
+    "hrsa-health-centers": "HRSA health center sites (via OEPS, about 2020)",
+    "chicago-2011": "City of Chicago licensed recovery homes (2011 list)",
+    "il-leads-pages": "Leads from public pages (unconfirmed)",
     # the live feeds of data/sources.toml
     "findtreatment-il": "FindTreatment.gov locator (SAMHSA), Illinois",
     "na-greater-illinois": "Greater Illinois Region of NA (meeting list)",

@@ -431,6 +431,45 @@ ENGLISH: dict[str, str] = {
     "subcategory.domestic_violence": "domestic violence",
     "subcategory.crisis_text": "crisis text",
     "subcategory.crisis_hotline": "crisis hotline",
+    # --- issue 9: age and certainty, kind of care, care-for, meetings a patient can find, coverage ---
+    "age.confirmed": "Confirmed by {source}, {month}",
+    "age.listing": "{source} listing from {year}, {age} old — not re-checked since; call ahead",
+    "age.undated": "Undated, added {added} — call ahead",
+    "age.future": "Dated {as_of}, in the future — check before going",
+    "age.unconfirmed": "Not confirmed — check before going",
+    "age.unconfirmed_added": "Not confirmed — check before going (undated, added {added})",
+    "age.unconfirmed_year": "Not confirmed — check before going ({source} listing from {year})",
+    "age.month": "1 month",
+    "age.months": "{count} months",
+    "age.year": "1 year",
+    "age.years": "{count} years",
+    "card.care": "Care: {kinds}",
+    "card.source_only": "Source: {source}",
+    "card.medications": "Medications: {medications}",
+    "card.certainty": "{words}",
+    "care_for.substance_use": "Substance use",
+    "care_for.mental_health": "Mental health",
+    "care_for.both": "Both",
+    "find.care_for": "Care for",
+    "find.empty_unconfirmed": (
+        "No confirmed listing matches this search. Listings not confirmed recently match it ({count}): "
+        "meetings among them are shown below; to see all, tick “Include unconfirmed listings” under Listing."
+    ),
+    "meetings.unconfirmed_title": "Not confirmed — check before going",
+    "meetings.unconfirmed_intro": (
+        "Fewer than {count} confirmed meetings match. These listings match too but have not been confirmed "
+        "recently: call or check the group's own site before going."
+    ),
+    "meetings.online_title": "Online meetings you can join from anywhere",
+    "meetings.finders_title": "Find more meetings near {place}",
+    "meetings.finders_intro": "Each fellowship keeps its own, more complete meeting list:",
+    "meetings.finder_link": "{name}",
+    "meetings.no_place": "you",
+    "plan.nearest_naloxone": "Nearest free naloxone: {name}, {where} ({distance})",
+    "plan.nearest_disposal": "Nearest medicine take-back: {name}, {where} ({distance})",
+    "plan.nearest_meeting": "Meeting nearby: {name} ({distance})",
+    "plan.nearest_meeting_unconfirmed": "Meeting nearby, not confirmed — check before going: {name} ({distance})",
+    "plan.pick_help": "Adds it to the referral list, so the plan can name it. Uses the place of your last search.",
 }
 
 
@@ -581,3 +620,18 @@ def kind_text(resource: Resource, lang: str | None = None) -> str:
         vocab("subcategory", resource.subcategory, code) if resource.subcategory else ""
     )
     return f"{kind} · {extra}" if extra else kind
+
+
+def care_text(resource: Resource) -> str:
+    """The kind of care and the medications a listing offers: 'Care: Outpatient, Detox · Medications: Methadone'."""
+    shown = ("outpatient", "intensive_outpatient", "residential", "detox", "hospital_inpatient")
+    kinds = [vocab("services", s) for s in shown if s in resource.services]
+    if "opioid_treatment_program" in resource.services:
+        kinds.insert(0, vocab("services", "opioid_treatment_program"))
+    if "mental_health" in resource.services and "substance_use" not in resource.services:
+        kinds.insert(0, vocab("services", "mental_health"))
+    parts = [t("card.care", kinds=", ".join(kinds))] if kinds else []
+    if resource.moud_services:
+        medications = ", ".join(vocab("moud_services", m) for m in resource.moud_services)
+        parts.append(t("card.medications", medications=medications))
+    return " · ".join(parts)

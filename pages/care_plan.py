@@ -10,6 +10,7 @@ import os
 import streamlit as st
 
 from components.shell import require_shell
+from directory import nearby
 from directory import plan_form as form
 from directory.catalog import DEFAULT_DB, Catalog, CatalogError
 from directory.plans import (
@@ -90,6 +91,20 @@ def show(field: form.Field, part, resources, names: dict[str, str]) -> None:
         setattr(part, field.attr, widget(label, options, key=key, format_func=pick_name, help=help_text))
 
 
+def nearby_picks(section: str) -> None:
+    """The nearest naloxone, medicine take-back or meetings to the last searched place, one click to add."""
+    for pick in nearby.picks_for_section(state.get("search_index"), state.get("last_place"), section):
+        rid = pick.result.resource.id
+        st.button(
+            pick.sentence,
+            key=f"plan_pick_{section}_{rid}",
+            disabled=rid in referrals,
+            on_click=referrals.add,
+            args=(rid,),
+            help=t("plan.pick_help"),
+        )
+
+
 def column(c: form.Column):
     if c.kind == "datetime":
         return st.column_config.DatetimeColumn(c.label, format="YYYY-MM-DD HH:mm", step=300)
@@ -137,6 +152,7 @@ for section in SECTION_TITLES:
                 for field in form.FORM[section]:
                     if form.is_shown(field, part):
                         show(field, part, resources, names)
+                nearby_picks(section)
 
 st.info(t("plan.crisis_note"))
 with st.expander(t("plan.closing")):

@@ -7,10 +7,11 @@ from streamlit_folium import st_folium
 
 from components.shell import require_shell
 from directory import maps
+from directory.freshness import certainty
 from directory.query import LANGUAGE_NAMES
 from directory.schema import WEEKDAY_NAMES
 from directory.sources import source_name
-from directory.words import clock, kind_text, md, md_link, t, vocab, where_text
+from directory.words import care_text, clock, kind_text, md, md_link, t, vocab, where_text
 
 require_shell()
 
@@ -73,9 +74,9 @@ if resource is None:
     st.stop()
 r = resource
 st.title(md(r.name))
-st.markdown(md(kind_text(r)))
-if r.verification == "unconfirmed":
-    st.badge(t("card.unconfirmed"), icon=":material/warning:", color="orange")
+st.markdown("  \n".join(md(x) for x in (kind_text(r), care_text(r)) if x))
+sure = certainty(r)
+st.badge(sure.words, icon=":material/schedule:", color=sure.colour)
 if r.status != "active":
     st.badge(t("card.closed" if r.status == "temporarily_closed" else "card.inactive"), color="red")
 listed = r.id in state["referral_list"]
@@ -147,7 +148,7 @@ with right:
     provenance = [
         (t("details.source"), source_name(r.source)),
         (t("details.as_of"), r.as_of),
-        (t("details.verification"), vocab("verification", r.verification)),
+        (t("details.verification"), sure.words),
         (t("details.precision"), vocab("geocode_precision", r.geocode_precision)),
     ]
     st.table(pd.DataFrame(provenance, columns=[t("field.label"), t("field.value")]))

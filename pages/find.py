@@ -9,8 +9,8 @@ from components import locate
 from components.shell import require_shell
 from directory import filters, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
-from directory.search import PARAM_KEYS, SORTS, Query, search
-from directory.words import md, t, vocab, when_text
+from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
+from directory.words import md, md_link, t, vocab, when_text
 
 require_shell()
 
@@ -46,6 +46,27 @@ def card(result, now: datetime, where: str) -> None:
         listed = rid in state["referral_list"]
         label = t("card.added" if listed else "card.add")
         right.button(label, key=f"{where}_add_{rid}", on_click=add, args=(rid,), disabled=listed)
+
+
+def more_meetings(found, now: datetime) -> None:
+    """Fewer than five confirmed meetings: the unconfirmed ones inline, online ones, each fellowship's finder."""
+    if found.unconfirmed_meetings:
+        st.subheader(t("meetings.unconfirmed_title"))
+        st.caption(t("meetings.unconfirmed_intro", count=MEETINGS_ENOUGH))
+        for result in found.unconfirmed_meetings:
+            card(result, now, "unconfirmed")
+    if found.online_meetings:
+        st.subheader(t("meetings.online_title"))
+        for result in found.online_meetings:
+            card(result, now, "online")
+    if found.meeting_finders:
+        place = found.place.label if found.place else t("meetings.no_place")
+        st.subheader(t("meetings.finders_title", place=md(place)))
+        links = [
+            md_link(f"{f.fellowship}: {f.name}" if f.fellowship else f.name, f.url)
+            for f in found.meeting_finders
+        ]
+        st.markdown(t("meetings.finders_intro") + "  \n" + "  \n".join(links))
 
 
 def draw(item, facets) -> None:
@@ -132,16 +153,22 @@ if found.message:
 count = t("find.count_one") if found.total == 1 else t("find.count", count=found.total)
 st.markdown(f"**{md(found.description)}** — {count}")
 if found.total == 0:
-    st.info(t("find.empty"))
+    st.info(
+        t("find.empty_unconfirmed", count=found.unconfirmed_matches)
+        if found.unconfirmed_matches
+        else t("find.empty")
+    )
     wider = next((r for r in filters.RADII if r > query.radius), None)
     if wider and (query.place or query.has_location):
         st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))
+    more_meetings(found, now)
     st.stop()
 st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True)
 
 if not as_map:
     for result in found.results:
         card(result, now, "list")
+    more_meetings(found, now)
     pages = -(-found.total // PAGE_SIZE)
     if pages > 1:
         prev, middle, after = st.columns([1, 2, 1], vertical_alignment="center")

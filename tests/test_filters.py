@@ -65,5 +65,5 @@ def test_card_text_escapes_and_badges_unconfirmed():
     text = filters.card_text(Result(resource, 1.5, "1.5 mi", None), datetime(2026, 3, 3, 12, tzinfo=TZ))
     assert "](https://evil.invalid)" not in text.head
     assert "(tel:+13125550101)" in text.body
-    assert text.badges == (("Unconfirmed — call ahead", "orange"),)
+    assert text.badges == (("Not confirmed — check before going", "orange"),)
     assert "generated\\-test" in text.caption

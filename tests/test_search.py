@@ -484,7 +484,7 @@ def test_command_line_table_and_no_results(catalog_path, capsys):
     assert "Test Café Nouveau group N" in capsys.readouterr().out
     assert main(["search", "--db", str(catalog_path), "--text", "zzzzzz"]) == 0
     out = capsys.readouterr().out
-    assert "No results" in out and "Test meeting A" not in out
+    assert "No confirmed results" in out and "Test meeting A" not in out
 
 
 def test_command_line_unknown_place(catalog_path, capsys):

@@ -7,7 +7,18 @@ import sys
 from pathlib import Path
 
 from directory.catalog import Catalog, CatalogError
-from directory.importers import compiled, crisis_lines, project_csv, samhsa
+from directory.importers import (
+    chicago_2011,
+    compiled,
+    crisis_lines,
+    hrsa_health_centers,
+    medicine_disposal,
+    naloxone_cook,
+    naloxone_pages,
+    page_leads,
+    project_csv,
+    samhsa,
+)
 
 # The day the compiled rows and crisis lines were ingested: their as_of when a row gives no date of its own.
 INGESTED = "2026-11-27"
@@ -29,6 +40,18 @@ def build(shared: Path, out: Path, ingested: str = INGESTED) -> dict:
         ("SAMHSA treatment facilities", samhsa.parse(shared / "treatment")),
         ("Crisis and help lines", crisis_lines.parse(shared / "crisis_lines", ingested=ingested)),
         ("Compiled resources", compiled.parse(shared / "resources", ingested=ingested)),
+        ("Cook County naloxone", naloxone_cook.parse(shared / "harm_reduction", ingested=ingested)),
+        (
+            "Naloxone elsewhere in Illinois",
+            naloxone_pages.parse(shared / "harm_reduction", ingested=ingested),
+        ),
+        ("Chicago medicine take-back 2014", medicine_disposal.parse(shared / "harm_reduction")),
+        ("HRSA health center sites", hrsa_health_centers.parse(shared / "health_centers")),
+        ("Chicago licensed recovery homes 2011", chicago_2011.parse(shared / "resources" / "chicago_2011")),
+        (
+            "Leads from public pages",
+            page_leads.parse(shared / "resources" / "leads_from_pages", ingested=ingested),
+        ),
     ]
     records, report = [], {"sources": []}
     for label, result in parts:

@@ -9,9 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 from directory import catalog as catalog_module
-from directory.query import DAY_KEYS, SORTS, TIMES_OF_DAY, Query
+from directory.freshness import certainty
+from directory.query import CARE_FOR, DAY_KEYS, SORTS, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAYS, format_schedule, label, resource_to_row
-from directory.search import SearchIndex, SearchResults, search
+from directory.search import MEETINGS_ENOUGH, SearchIndex, SearchResults, search
+from directory.words import t
 
 # Command-line options that map one to one onto a URL parameter of the query.
 _LIST_OPTIONS = {
@@ -66,6 +68,11 @@ def add_parser(subparsers) -> None:
     p.add_argument("--verified-within", type=int, metavar="MONTHS")
     p.add_argument("--include-unconfirmed", action="store_true")
     p.add_argument("--include-inactive", action="store_true")
+    p.add_argument(
+        "--care-for",
+        choices=CARE_FOR,
+        help="treatment for substance use (the default), mental health, or both",
+    )
     p.add_argument("--text", "-q", default="", help="words to find in names and descriptions")
     p.add_argument("--sort", choices=SORTS, default="distance")
     p.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
@@ -91,6 +98,8 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
     for option, key in (("lat", "lat"), ("lon", "lon"), ("radius", "r"), ("within", "soon")):
         if getattr(args, option) is not None:
             params[key] = repr(getattr(args, option))
+    if args.care_for:
+        params["care"] = args.care_for
     if args.verified_within is not None:
         params["ver"] = str(args.verified_within)
     for option, key in (
@@ -155,18 +164,27 @@ def _as_json(found: SearchResults) -> str:
         "place": None
         if place is None
         else {"label": place.label, "latitude": place.latitude, "longitude": place.longitude},
-        "results": [
-            {
-                "distance_miles": None if r.distance_miles is None else round(r.distance_miles, 2),
-                "distance_label": r.distance_label,
-                "next_start": r.next_start.isoformat() if r.next_start else None,
-                **resource_to_row(r.resource),
-            }
-            for r in found.results
-        ],
+        "results": [_json_result(r) for r in found.results],
         "facets": found.facets,
+        "confirmed_meetings": found.confirmed_meetings,
+        "unconfirmed_meetings": [_json_result(r) for r in found.unconfirmed_meetings],
+        "online_meetings": [_json_result(r) for r in found.online_meetings],
+        "meeting_finders": [
+            {"name": f.name, "fellowship": f.fellowship, "url": f.url, "id": f.resource_id}
+            for f in found.meeting_finders
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _json_result(r) -> dict:
+    return {
+        "distance_miles": None if r.distance_miles is None else round(r.distance_miles, 2),
+        "distance_label": r.distance_label,
+        "next_start": r.next_start.isoformat() if r.next_start else None,
+        "certainty": certainty(r.resource).words,
+        **resource_to_row(r.resource),
+    }
 
 
 def _cut(text: str, width: int) -> str:
@@ -176,20 +194,44 @@ def _cut(text: str, width: int) -> str:
 def _as_table(found: SearchResults) -> str:
     lines = [found.description + "."]
     if not found.results:
-        lines.append("No results. Try a larger radius or fewer filters.")
-        if found.unconfirmed_matches:
+        lines.append("No confirmed results. Try a larger radius or fewer filters.")
+        if found.unconfirmed_matches and not found.unconfirmed_meetings:
             lines.append(
                 f"{found.unconfirmed_matches} unconfirmed listing(s) match: add --include-unconfirmed to see them "
                 "(call ahead before referring)."
             )
-        return "\n".join(lines)
-    shown = len(found.results)
-    lines.append(
-        f"{found.total} found" + (f", showing the first {shown}" if shown < found.total else "") + "."
-    )
-    lines.append("")
-    lines.append(f"{'where':<10} {'name':<44} {'kind':<16} {'city':<16} {'next':<10} phone")
-    for r in found.results:
+    else:
+        shown = len(found.results)
+        lines.append(
+            f"{found.total} found" + (f", showing the first {shown}" if shown < found.total else "") + "."
+        )
+        lines.append("")
+        lines.extend(_rows(found.results))
+    lines.extend(_meeting_help(found))
+    return "\n".join(lines)
+
+
+def _meeting_help(found: SearchResults) -> list[str]:
+    """The extra meeting blocks of a search with too few confirmed meetings, as text."""
+    lines: list[str] = []
+    if found.unconfirmed_meetings:
+        lines += ["", t("meetings.unconfirmed_title").upper()]
+        lines.append(t("meetings.unconfirmed_intro", count=MEETINGS_ENOUGH))
+        lines.extend(_rows(found.unconfirmed_meetings))
+    if found.online_meetings:
+        lines += ["", t("meetings.online_title").upper()]
+        lines.extend(_rows(found.online_meetings))
+    if found.meeting_finders:
+        place = found.place.label if found.place else t("meetings.no_place")
+        lines += ["", t("meetings.finders_title", place=place).upper(), t("meetings.finders_intro")]
+        for f in found.meeting_finders:
+            lines.append(f"  {_cut(f.fellowship, 14):<14} {_cut(f.name, 56):<56} {f.url}")
+    return lines
+
+
+def _rows(results) -> list[str]:
+    lines = [f"{'where':<10} {'name':<44} {'kind':<16} {'city':<16} {'next':<10} phone"]
+    for r in results:
         res = r.resource
         next_start = f"{WEEKDAYS[r.next_start.weekday()]} {r.next_start:%H:%M}" if r.next_start else ""
         if not next_start and res.schedule:
@@ -198,4 +240,5 @@ def _as_table(found: SearchResults) -> str:
             f"{_cut(r.distance_label, 10):<10} {_cut(res.name, 44):<44} {_cut(label('category', res.category), 16):<16} "
             f"{_cut(res.city, 16):<16} {next_start:<10} {res.phones[0] if res.phones else ''}"
         )
-    return "\n".join(lines)
+        lines.append(f"{'':<10} {certainty(res).words}")
+    return lines

@@ -18,6 +18,12 @@ FORMATS: dict[str, str] = {
     "bmlt": "bmlt",
     "findtreatment": "findtreatment",
     "hsds": "hsds",
+    "cook-naloxone": "naloxone_cook",
+    "naloxone-pages": "naloxone_pages",
+    "chicago-disposal": "medicine_disposal",
+    "hrsa": "hrsa_health_centers",
+    "chicago-2011": "chicago_2011",
+    "page-leads": "page_leads",
 }
 
 

@@ -106,8 +106,34 @@ def status_from_notes(notes: str) -> tuple[str, str]:
     return "active", "confirmed"
 
 
+# Where the regional rows of statewide_and_online.csv serve, from what each cited row says (quoted).
+# Rows whose text names no bound ("Northern Illinois") stay statewide rather than get an invented area.
+REGIONAL_AREAS: dict[str, tuple[str, ...]] = {
+    # "Central office for Chicago-area AA … city and suburban meeting directories"
+    "SW-001": ("city:Chicago", "county:Cook"),
+    # "AA district website for west-central Illinois (Hancock, McDonough, Fulton and Schuyler counties)"
+    "SW-004": ("county:Hancock", "county:McDonough", "county:Fulton", "county:Schuyler"),
+    # "AA information number listed for the Springfield/central Illinois area"; county Sangamon
+    "SW-005": ("city:Springfield", "county:Sangamon"),
+    # "Al-Anon information number listed for the Springfield area"; county Sangamon
+    "SW-010": ("city:Springfield", "county:Sangamon"),
+    # "peer-led addiction recovery meetings in Chicago"
+    "SW-016": ("city:Chicago",),
+    # "Intergroup supporting nearly two dozen CMA meetings in Chicagoland"
+    "SW-020": ("city:Chicago", "county:Cook"),
+    # "Suburban Cook County overdose-prevention initiative"
+    "SW-028": ("county:Cook",),
+    # "connecting Chicago and suburban Cook County residents"
+    "SW-029": ("city:Chicago", "county:Cook"),
+    # Hines, Cook County: a hospital campus; the row gives no street, so it is found from its town's point
+    "SW-040": ("county:Cook",),
+    # "Chicago harm-reduction organization providing free naloxone"
+    "SW-042": ("city:Chicago",),
+}
+
+
 def normalise_date(text: str, fallback: str) -> str:
-    """'2020-06' → '2020-06-01', '2019' → '2019-01-01'; empty → the ingest date."""
+    """'2020-06' → '2020-06-01', '2019' → '2019-01-01'; no date → `fallback`."""
     text = clean_text(text)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return text
@@ -179,7 +205,10 @@ def _to_resource(
         if not leftover:
             hours = ""
     payment, cost = map_payment(get("payment"))
-    if source_key == "il-statewide":
+    service_area: tuple[str, ...] = ()
+    if source_key == "il-statewide" and get("id") in REGIONAL_AREAS and not address:
+        coverage, service_area = "regional", REGIONAL_AREAS[get("id")]
+    elif source_key == "il-statewide":
         coverage = (
             "national"
             if state not in ("IL", "")
@@ -201,6 +230,9 @@ def _to_resource(
     extra_sources = urls[1:]
     if extra_sources:
         notes = (notes + " " if notes else "") + "Other sources: " + " ; ".join(extra_sources)
+    as_of = normalise_date(get("source_seen_date"), "")
+    dated = bool(as_of)
+    as_of = as_of or ingested  # the day the undated row was added, marked as such by date_basis
     record = Resource(
         id=make_id(source_key, get("id")),
         name=get("name"),
@@ -231,7 +263,9 @@ def _to_resource(
         mat_friendly=mat if mat in ("yes", "no") else "unknown",
         source=source_key,
         source_url=urls[0],
-        as_of=normalise_date(get("source_seen_date"), ingested),
+        as_of=as_of,
+        date_basis="source" if dated else "added",
+        service_area=service_area,
         status=status,
         verification=verification,
         notes=notes,

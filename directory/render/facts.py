@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from directory.freshness import certainty
 from directory.render import legend as meeting_legend
 from directory.render import qr
 from directory.schema import WEEKDAY_NAMES, Resource, Slot, label
 from directory.sources import source_name
+from directory.words import care_text
 
 CALL_AHEAD = "Call ahead to confirm: times, addresses and phone numbers change."
 UID_DOMAIN = "illinois-aftercare-directory"
@@ -37,12 +39,19 @@ class ItemFacts:
     source_url: str
     as_of: str
     qr_url: str
+    care: str = ""  # the kind of care and the medications offered
+    certainty: str = ""  # how sure and how old the listing is, in words
+    undated: bool = False  # as_of is the day the listing was added, not a date its source gives
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) in print order; empty values stay in so each format decides what to skip."""
-        source = f"{self.source}, as of {self.as_of}" + (f" ({self.source_url})" if self.source_url else "")
+        dated = (
+            f"{self.source}, as of {self.as_of}" if not self.undated else f"{self.source}, added {self.as_of}"
+        )
+        source = dated + (f" ({self.source_url})" if self.source_url else "")
         return [
             ("Kind", self.kind),
+            ("Care", self.care),
             ("Where", self.where),
             ("Distance", self.distance),
             ("Phone", self.phones),
@@ -51,6 +60,7 @@ class ItemFacts:
             ("Schedule", self.schedule),
             ("Status", self.status),
             ("Note", self.note),
+            ("Listing", self.certainty),
             ("Source", source),
         ]
 
@@ -121,9 +131,14 @@ def distance_text(value: float | str | None, origin_label: str = "") -> str:
 
 
 def resource_facts(
-    resource: Resource, *, distance: float | str | None = None, note: str = "", origin_label: str = ""
+    resource: Resource,
+    *,
+    distance: float | str | None = None,
+    note: str = "",
+    origin_label: str = "",
+    today: date | None = None,
 ) -> ItemFacts:
-    """The facts of one resource, with only http(s) links kept."""
+    """The facts of one resource, with only http(s) links kept; its age is stated as of `today` (default now)."""
     status = label("status", resource.status) if resource.status != "active" else ""
     if resource.verification == "unconfirmed":
         status = "; ".join(p for p in (status, label("verification", resource.verification)) if p)
@@ -145,6 +160,9 @@ def resource_facts(
         source_url=qr.safe_url(resource.source_url),
         as_of=resource.as_of,
         qr_url=qr.resource_url(resource),
+        care=care_text(resource),
+        certainty=certainty(resource, today).words,
+        undated=resource.date_basis == "added",
     )
 
 
@@ -163,7 +181,8 @@ def meeting_description(resource: Resource) -> str:
             for c in resource.meeting_types
         )
         lines.append(f"Codes: {codes}")
-    lines.append(f"Source: {resource.source} ({resource.source_url}), as of {resource.as_of}.")
+    when = "added" if resource.date_basis == "added" else "as of"
+    lines.append(f"Source: {resource.source} ({resource.source_url}), {when} {resource.as_of}.")
     lines.append(CALL_AHEAD)
     return "\n".join(lines)
 

@@ -168,7 +168,8 @@ def crisis_lines(
             CrisisLine(
                 resource.name.strip() or "Crisis line",
                 "; ".join(resource.phones),
-                f"{source_name(resource.source)}, as of {resource.as_of}",
+                f"{source_name(resource.source)}, {'added' if resource.date_basis == 'added' else 'as of'} "
+                f"{resource.as_of}",
             )
         )
     return lines

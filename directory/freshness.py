@@ -1,0 +1,118 @@
+"""How sure a listing is, in words a patient understands: confirmed (by its source or a curator within the
+last 12 months), aging or old (with its age), undated (with the day it was added), or not confirmed.
+
+Nothing is "confirmed" because it was imported: only a date the source gives, and a recent one, counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from directory.schema import Resource
+from directory.sources import source_name
+from directory.words import t
+
+CONFIRMED_MONTHS = 12  # "confirmed" means confirmed within this many months
+OLD_MONTHS = 36  # older than this a listing is "old", between the two "aging"
+LEVELS = ("confirmed", "aging", "old", "undated", "unconfirmed")
+# Short names for the sentence "SAMHSA listing from 2021"; other sources use their data-set name.
+SHORT_SOURCE = {
+    "samhsa": "SAMHSA",
+    "findtreatment": "FindTreatment.gov",
+    "findtreatment-il": "FindTreatment.gov",
+    "cms-otp": "CMS",
+    "hrsa-health-centers": "HRSA",
+    "cook-county-naloxone": "Cook County naloxone",
+    "il-naloxone-pages": "News and county",
+    "chicago-disposal-2014": "City of Chicago",
+    "chicago-2011": "City of Chicago",
+    "il-leads-pages": "Web page",
+    "il-meetings": "Web page",
+    "il-housing": "Web page",
+    "il-statewide": "Web page",
+    "il-crisis-lines": "Compiled",
+}
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """One listing's certainty: its level (one of LEVELS), the sentence to show, and its age in months."""
+
+    level: str
+    words: str
+    months: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.level == "confirmed"
+
+    @property
+    def colour(self) -> str:
+        """The badge colour a page may use: green for confirmed, orange for doubt, grey for age."""
+        return {"confirmed": "green", "unconfirmed": "orange", "old": "orange"}.get(self.level, "gray")
+
+
+def _today(today: date | datetime | None) -> date:
+    if today is None:
+        return date.today()
+    return today.date() if isinstance(today, datetime) else today
+
+
+def _as_of(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole months from `earlier` to `later` (0 when later is not after earlier)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return max(months, 0)
+
+
+def age_words(months: int) -> str:
+    """'3 months', '1 year', '5 years'."""
+    if months < 12:
+        return t("age.months", count=months) if months != 1 else t("age.month")
+    years = months // 12
+    return t("age.years", count=years) if years != 1 else t("age.year")
+
+
+def source_short(key: str) -> str:
+    return SHORT_SOURCE.get(key) or source_name(key)
+
+
+def certainty(resource: Resource, today: date | datetime | None = None) -> Certainty:
+    """What to say about how sure and how old this listing is, as of `today` (default: the current date)."""
+    day = _today(today)
+    as_of = _as_of(resource.as_of)
+    source = source_short(resource.source)
+    if resource.verification == "unconfirmed":
+        if as_of is not None and resource.date_basis != "added":
+            return Certainty(
+                "unconfirmed",
+                t("age.unconfirmed_year", source=source, year=as_of.year),
+                months_between(as_of, day),
+            )
+        if resource.date_basis == "added" and as_of is not None:
+            return Certainty("unconfirmed", t("age.unconfirmed_added", added=resource.as_of))
+        return Certainty("unconfirmed", t("age.unconfirmed"))
+    if as_of is None or resource.date_basis == "added":
+        return Certainty("undated", t("age.undated", added=resource.as_of or "?"))
+    months = months_between(as_of, day)
+    if as_of > day:
+        # A date in the future is a typo or a planned opening: not a confirmation.
+        return Certainty("undated", t("age.future", as_of=resource.as_of))
+    if months < CONFIRMED_MONTHS:
+        return Certainty("confirmed", t("age.confirmed", source=source, month=f"{as_of:%B %Y}"), months)
+    level = "aging" if months < OLD_MONTHS else "old"
+    return Certainty(level, t("age.listing", source=source, year=as_of.year, age=age_words(months)), months)
+
+
+def is_confirmed(resource: Resource, today: date | datetime | None = None) -> bool:
+    """Whether the listing counts as confirmed today (its source or a curator said so within 12 months)."""
+    return certainty(resource, today).confirmed

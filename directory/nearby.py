@@ -1,0 +1,109 @@
+"""The nearest listings a care plan names for a place: free naloxone for the overdose section, medicine
+take-back for safety-plan step 6 ("making the environment safe"), and meetings for the weekly schedule.
+
+Each is an ordinary search, widened step by step until something confirmed is found, so a plan for
+Cairo gets the nearest naloxone even when it is 60 miles away, and says how far it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from directory.geo import Place
+from directory.search import Query, Result, SearchResults, search
+from directory.words import t, where_text
+
+RADII = (10.0, 25.0, 50.0, 100.0)
+NALOXONE = (
+    "naloxone_vending_machine",
+    "naloxone_distribution_box",
+    "naloxone_library",
+    "naloxone_newsstand",
+    "naloxone_government",
+    "naloxone_harm_reduction_org",
+    "naloxone_pharmacy",
+    "naloxone_pickup",
+    "syringe_service_program",
+)
+DISPOSAL = ("medication_disposal",)
+# plan section -> (what it needs, the sentence of one pick)
+FOR_SECTION = {
+    "overdose_risk": (NALOXONE, "plan.nearest_naloxone"),
+    "safety_plan": (DISPOSAL, "plan.nearest_disposal"),
+}
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One listing a plan section can add, with the sentence that offers it."""
+
+    result: Result
+    sentence: str
+
+
+def nearest(
+    index, place: Place | None, subcategories: tuple[str, ...], *, limit: int = 3, now=None
+) -> list[Result]:
+    """The nearest confirmed harm-reduction listings of these kinds, widening the radius up to 100 miles."""
+    if place is None:
+        return []
+    for radius in RADII:
+        query = Query(
+            latitude=place.latitude,
+            longitude=place.longitude,
+            place=place.label,
+            radius=radius,
+            categories=("harm_reduction",),
+            subcategories=subcategories,
+        )
+        found = search(index, query, now=now, limit=limit)
+        if found.results:
+            return found.results
+    return []
+
+
+def picks_for_section(index, place: Place | None, section: str, *, limit: int = 3) -> list[Pick]:
+    """What the plan's overdose section (naloxone), safety plan (take-back) or weekly schedule (meetings,
+    the unconfirmed ones badged in their sentence) can pick near `place`."""
+    if index is None:
+        return []
+    if section == "schedule":
+        found = meetings_near(index, place)
+        if found is None:
+            return []
+        shown = found.results + found.unconfirmed_meetings + found.online_meetings
+        out = []
+        for result in [r for r in shown if r.resource.schedule][: limit * 3]:
+            r = result.resource
+            key = (
+                "plan.nearest_meeting_unconfirmed"
+                if r.verification == "unconfirmed"
+                else "plan.nearest_meeting"
+            )
+            out.append(Pick(result, t(key, name=r.name, distance=result.distance_label or r.city)))
+        return out
+    if section not in FOR_SECTION:
+        return []
+    kinds, key = FOR_SECTION[section]
+    out = []
+    for result in nearest(index, place, kinds, limit=limit):
+        r = result.resource
+        distance = result.distance_label or t("meetings.no_place")
+        out.append(Pick(result, t(key, name=r.name, where=where_text(r) or r.city, distance=distance)))
+    return out
+
+
+def meetings_near(index, place: Place | None, now: datetime | None = None) -> SearchResults | None:
+    """A meeting search near `place` for the plan's schedule: confirmed meetings, and when there are fewer
+    than five, the unconfirmed and online ones and the fellowships' finders (see `search`)."""
+    if place is None:
+        return None
+    query = Query(
+        latitude=place.latitude,
+        longitude=place.longitude,
+        place=place.label,
+        radius=10,
+        categories=("support_group",),
+    )
+    return search(index, query, now=now, limit=20)
