@@ -21,6 +21,7 @@ from typing import Any
 
 from directory import feeds
 from directory.importers import feed_rows
+from directory.render.spreadsheet import restore
 from directory.schema import (
     LIST_FIELDS,
     ImportResult,
@@ -92,7 +93,6 @@ LANGUAGE_CODES_3 = {
     "urd": "ur",
     "hin": "hi",
 }
-_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 _POSTAL_RE = re.compile(r"\d{5}(-\d{4})?")
 _LANGUAGE_RE = re.compile(r"[a-z]{2}")
 # Words in an accessibility description → our accessibility value.
@@ -173,7 +173,7 @@ def _tables_from_files(files: dict[str, bytes]) -> dict[str, list[dict]]:
             continue
         text = data.decode("utf-8-sig", errors="replace")
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        tables[table] = [{k: _NEUTRALISED.sub("", v or "") for k, v in row.items() if k} for row in reader]
+        tables[table] = [{k: restore(v or "") for k, v in row.items() if k} for row in reader]
     return tables
 
 
