@@ -31,7 +31,7 @@ DAY_SLUGS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLUG_LIMIT = 64  # the spec's maxLength for slug
 # Codes in the spec's types.json that its draft JSON Schema (schema-branch-meeting-type.schema.json) does
 # not list yet; readers validating against the schema would refuse them, so we do not write them.
-NOT_IN_DRAFT_SCHEMA = frozenset({"AF", "BG", "FI", "IS", "KA", "MT", "NE", "SL"})
+NOT_IN_DRAFT_SCHEMA = frozenset({"AF", "AR", "BG", "FI", "IS", "KA", "MT", "NE", "NL", "SL"})
 # Our field values back to a type code, so readers see languages and access we know from elsewhere.
 CODES: dict[tuple[str, str], str] = {}
 for _code, (_meaning, _field, _value) in TYPES.items():
