@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import uuid
 import zipfile
@@ -62,6 +61,10 @@ VALUE_FIELDS = (
     "hours",
     "notes",
 )
+# Address parts that travel as attributes when HSDS's required address fields cannot all be filled.
+ADDRESS_FIELDS = ("address", "address2", "city", "state", "zip", "county")
+# A phone that is not a dialable number travels as an attribute "position:text".
+PHONE_TEXT = "phone_text"
 TABLES = (
     "organizations",
     "services",
@@ -342,7 +345,8 @@ def records_from_tables(
             org = organizations.get(str(service.get("organization_id") or ""))
             sal_id = str(sal.get("id")) if sal else ""
             location_id = str(location.get("id")) if location else ""
-            if location and _text(location, "external_identifier_type") == ID_SCHEME:
+            ours = bool(location) and _text(location, "external_identifier_type") == ID_SCHEME
+            if ours:
                 record_id = _text(location, "external_identifier")
             else:
                 record_id = make_id(source_key, sal_id or service_id)
@@ -367,6 +371,10 @@ def records_from_tables(
             ):
                 for p in phones_by[key].get(value, []) if value else []:
                     number = _text(p, "number").strip('"')
+                    if ours and _text(p, "description"):
+                        number = _text(p, "description")  # the form our exporter read it from
+                    elif number and _text(p, "extension"):
+                        number = f"{number} ext. {_text(p, 'extension')}"
                     if number and number not in phones:
                         phones.append(number)
             slots, hours = _slots(
@@ -424,50 +432,44 @@ def records_from_tables(
                     "defunct": "inactive",
                 }.get(status, "active"),
             )
-            _apply_attributes(values, attributes.get(service_id, []), terms)
+            placed = _apply_attributes(values, attributes.get(service_id, []), terms)
             record = Resource(**values)
-            if not record.has_location and record.format != "online":
+            # A record from our own package keeps the place it was exported with, even with no coordinates.
+            if not record.has_location and record.format != "online" and not (ours and placed):
                 record = feeds.place(record)
             yield row_number, record, []
 
 
-def _apply_attributes(values: dict[str, Any], rows: list[dict], terms: dict[str, dict]) -> None:
-    """Our taxonomy's attributes override the defaults; other taxonomies' attributes are ignored."""
+def _apply_attributes(values: dict[str, Any], rows: list[dict], terms: dict[str, dict]) -> bool:
+    """Our taxonomy's attributes override the defaults; other taxonomies' attributes are ignored.
+
+    True when they gave the geocode precision (the record's place is as exported, not to be looked up).
+    """
     lists: dict[str, list[str]] = defaultdict(list)
+    phone_texts: list[tuple[int, str]] = []
+    placed = False
     for attribute in rows:
         term = terms.get(str(attribute.get("taxonomy_term_id") or ""))
         if not term or _text(term, "taxonomy") not in ("", TAXONOMY_NAME):
             continue
         field_name, _, value = str(term.get("code") or "").partition(":")
         if field_name in TERM_FIELDS and value:
+            placed = placed or field_name == "geocode_precision"
             if field_name in LIST_FIELDS:
                 lists[field_name].append(value)
             else:
                 values[field_name] = value
-        elif field_name in VALUE_FIELDS and not value:
+        elif field_name in VALUE_FIELDS + ADDRESS_FIELDS and not value:
             values[field_name] = str(attribute.get("value") or "")
+        elif field_name == PHONE_TEXT and not value:
+            position, _, text = str(attribute.get("value") or "").partition(":")
+            if position.isdigit() and text:
+                phone_texts.append((int(position), text))
     for field_name, items in lists.items():
         values[field_name] = tuple(dict.fromkeys(items))
-
-
-def package_descriptor(tables: dict[str, list[str]]) -> str:
-    """datapackage.json text for the given table → columns (all strings, `id` the primary key)."""
-    resources = [
-        {
-            "name": name,
-            "path": f"{name}.csv",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": {"fields": [{"name": c, "type": "string"} for c in columns], "primaryKey": "id"},
-        }
-        for name, columns in tables.items()
-    ]
-    package = {
-        "name": TAXONOMY_NAME,
-        "title": "Illinois Aftercare Directory (HSDS 3.0 export)",
-        "profile": "tabular-data-package",
-        "resources": resources,
-    }
-    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    if phone_texts:
+        found = list(values.get("phones", ()))
+        for position, text in sorted(phone_texts):
+            found.insert(position, text)
+        values["phones"] = tuple(found)
+    return placed
