@@ -201,6 +201,9 @@ class _Flattener:
     def children(self, obj: dict, name: str, table: str, **links: Any) -> None:
         for child in obj.get(name) or []:
             if isinstance(child, dict):
+                if table == "attributes" and isinstance(child.get("taxonomy_term"), dict):
+                    term_id = self.add("taxonomy_terms", child["taxonomy_term"])
+                    links = {**links, "taxonomy_term_id": child.get("taxonomy_term_id") or term_id}
                 child_id = self.add(table, child, **links)
                 if table == "phones":
                     self.children(child, "languages", "languages", phone_id=child_id)
@@ -432,6 +435,8 @@ def records_from_tables(
                     "defunct": "inactive",
                 }.get(status, "active"),
             )
+            if ours:
+                values["format"] = ""  # our package states the format as an attribute when there is one
             placed = _apply_attributes(values, attributes.get(service_id, []), terms)
             record = Resource(**values)
             # A record from our own package keeps the place it was exported with, even with no coordinates.
@@ -459,7 +464,7 @@ def _apply_attributes(values: dict[str, Any], rows: list[dict], terms: dict[str,
                 lists[field_name].append(value)
             else:
                 values[field_name] = value
-        elif field_name in VALUE_FIELDS + ADDRESS_FIELDS and not value:
+        elif field_name in (*VALUE_FIELDS, *ADDRESS_FIELDS, "organization") and not value:
             values[field_name] = str(attribute.get("value") or "")
         elif field_name == PHONE_TEXT and not value:
             position, _, text = str(attribute.get("value") or "").partition(":")

@@ -25,7 +25,7 @@ from directory.importers.hsds import (
     WEEKDAY_CODES,
     hsds_id,
 )
-from directory.render.spreadsheet import neutralise
+from directory.render.spreadsheet import neutralise, restore
 from directory.schema import LIST_FIELDS, WEEKDAY_NAMES, Resource, format_float, label
 from directory.words import t
 
@@ -353,6 +353,8 @@ def hsds_package(records: list[Resource]) -> tuple[dict[str, list[dict[str, str]
             value = getattr(r, field_name)
             if value:
                 attribute(service_id, field_name, "", value)
+        if r.organization and r.organization == r.name:
+            attribute(service_id, "organization", "", r.organization)  # the tables cannot tell it from none
     for org_id, names in org_services.items():
         shown = "; ".join(sorted(set(names)))
         tables["organizations"][org_id]["description"] = _safe(
@@ -400,3 +402,73 @@ def export_hsds_zip(records: list[Resource]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def _json_row(table: str, row: dict[str, str]) -> dict:
+    """A CSV row as HSDS JSON: the text as written (no formula apostrophe), numbers as numbers, no empties."""
+    props = table_schemas()[table]["properties"]
+    out: dict = {}
+    for name, cell in row.items():
+        text = restore(cell)
+        if text == "":
+            continue
+        if props.get(name, {}).get("type") == "number":
+            number = float(text)
+            out[name] = int(number) if number.is_integer() else number
+        else:
+            out[name] = text
+    return out
+
+
+def export_hsds_json(records: list[Resource]) -> bytes:
+    """The records as an HSDS 3 JSON paged list of full services (one page), as the API's /services returns."""
+    tables, _ = hsds_package(records)
+    by = {name: [_json_row(name, row) for row in rows] for name, rows in tables.items()}
+
+    def index(table: str, key: str) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = {}
+        for row in by[table]:
+            found.setdefault(str(row.get(key, "")), []).append(row)
+        return found
+
+    organizations = {row["id"]: row for row in by["organizations"]}
+    locations = {row["id"]: row for row in by["locations"]}
+    terms = {row["id"]: row for row in by["taxonomy_terms"]}
+    addresses, access = index("addresses", "location_id"), index("accessibility", "location_id")
+    service_phones, schedules = index("phones", "service_id"), index("schedules", "service_id")
+    languages, attributes = index("languages", "service_id"), index("attributes", "link_id")
+    sals = index("service_at_location", "service_id")
+    contents = []
+    for service in by["services"]:
+        sid = service["id"]
+        full = dict(service)
+        full["organization"] = organizations.get(service.get("organization_id", ""), {})
+        full["phones"] = service_phones.get(sid, [])
+        full["schedules"] = schedules.get(sid, [])
+        full["languages"] = languages.get(sid, [])
+        full["attributes"] = [
+            {**a, "taxonomy_term": terms[a["taxonomy_term_id"]]} for a in attributes.get(sid, [])
+        ]
+        full["service_at_locations"] = [
+            {
+                **sal,
+                "location": {
+                    **locations[sal["location_id"]],
+                    "addresses": addresses.get(sal["location_id"], []),
+                    "accessibility": access.get(sal["location_id"], []),
+                },
+            }
+            for sal in sals.get(sid, [])
+        ]
+        contents.append(full)
+    page = {
+        "total_items": len(contents),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(contents),
+        "first_page": True,
+        "last_page": True,
+        "empty": not contents,
+        "contents": contents,
+    }
+    return (json.dumps(page, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
