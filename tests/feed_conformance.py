@@ -25,9 +25,7 @@ def meeting_guide_validator(specs: Path) -> jsonschema.protocols.Validator:
     folder = specs / "meeting-guide"
     meeting = json.loads((folder / "schema-branch-meeting.schema.json").read_text(encoding="utf-8"))
     types = json.loads((folder / "schema-branch-meeting-type.schema.json").read_text(encoding="utf-8"))
-    registry = Registry().with_resources(
-        [(s["$id"], Resource.from_contents(s)) for s in (meeting, types)]
-    )
+    registry = Registry().with_resources([(s["$id"], Resource.from_contents(s)) for s in (meeting, types)])
     cls = jsonschema.validators.validator_for(meeting)
     return cls(meeting, registry=registry, format_checker=cls.FORMAT_CHECKER)
 

@@ -97,8 +97,13 @@ def test_datapackage_is_generated_from_the_schemas(shared_data):
     assert set(resources) == set(COLUMNS)
     fields = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in package["resources"]}
     assert fields["locations"]["latitude"]["type"] == "number"
-    assert fields["schedules"]["dtstart"]["type"] == "date" and fields["schedules"]["opens_at"]["type"] == "time"
-    assert fields["services"]["status"]["constraints"]["enum"] == schemas["services"]["properties"]["status"]["enum"]
+    assert (
+        fields["schedules"]["dtstart"]["type"] == "date" and fields["schedules"]["opens_at"]["type"] == "time"
+    )
+    assert (
+        fields["services"]["status"]["constraints"]["enum"]
+        == schemas["services"]["properties"]["status"]["enum"]
+    )
     assert fields["services"]["id"]["format"] == "uuid"
     for table, schema in schemas.items():
         if table not in fields:
@@ -136,7 +141,9 @@ def test_phones_are_e164_with_their_extension():
 def test_schedules_carry_freq_byday_dtstart_timezone_and_times():
     """Each weekly slot is an RRULE-style row with a first date, an offset and HH:MM:SS times."""
     rows = sorted(_rows(export_hsds(GENERATED), "schedules"), key=lambda r: r["byday"])
-    assert [(r["freq"], r["byday"], r["dtstart"], r["timezone"], r["opens_at"], r["closes_at"]) for r in rows] == [
+    assert [
+        (r["freq"], r["byday"], r["dtstart"], r["timezone"], r["opens_at"], r["closes_at"]) for r in rows
+    ] == [
         ("WEEKLY", "FR", "2025-07-04", "-6", "07:30:00", ""),
         ("WEEKLY", "TU", "2025-07-01", "-6", "19:00:00", "20:00:00"),
     ]

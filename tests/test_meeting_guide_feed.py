@@ -164,7 +164,11 @@ def test_shipped_catalog_feed_breaks_no_rule_but_the_draft_address_pattern(share
     by_slug = {e["slug"]: e for e in entries}
     addresses = {r.address for r in records}
     for slug, field, message in errors:
-        assert field in ("address", "conference_phone") and "does not match" in message, (slug, field, message)
+        assert field in ("address", "conference_phone") and "does not match" in message, (
+            slug,
+            field,
+            message,
+        )
         if field == "address":
             assert by_slug[slug]["address"] in addresses  # written exactly as the record holds it
         else:
@@ -277,7 +281,9 @@ PLACE_FIELDS = ("address", "address2", "zip", "latitude", "longitude", "geocode_
 
 def expected_back(record: Resource, entry: dict) -> dict:
     """What the format can carry of one record for one entry, after the documented rules."""
-    slot = next(s for s in record.schedule if (s.weekday + 1) % 7 == entry["day"] and s.start == entry["time"])
+    slot = next(
+        s for s in record.schedule if (s.weekday + 1) % 7 == entry["day"] and s.start == entry["time"]
+    )
     want = {f: getattr(record, f) for f in FIELD_NAMES if f not in NOT_CARRIED}
     want["schedule"] = (slot,)
     # The one `url` is the listing: the website when there is one, else where we found the meeting.
@@ -287,12 +293,16 @@ def expected_back(record: Resource, entry: dict) -> dict:
     want["meeting_types"] = tuple(entry.get("types", []))
     codes = set(want["meeting_types"])
     want["populations"] = tuple(
-        p for p in record.populations if p in {v for k, (_, f, v) in meeting_guide.TYPES.items() if k in codes}
+        p
+        for p in record.populations
+        if p in {v for k, (_, f, v) in meeting_guide.TYPES.items() if k in codes}
     )
     if "asl" in record.accessibility and "deaf_hoh" in record.populations:
         want["populations"] += ("deaf_hoh",) if "deaf_hoh" not in want["populations"] else ()
     want["category"] = "support_group"
-    if record.format in ("online", "hybrid") and not (entry.get("conference_url") or entry.get("conference_phone")):
+    if record.format in ("online", "hybrid") and not (
+        entry.get("conference_url") or entry.get("conference_phone")
+    ):
         # Readers call a meeting online only through its link or dial-in; without one it is in person.
         want["format"] = "in_person"
     if record.status == "temporarily_closed":
@@ -319,9 +329,7 @@ def round_trip(records: list[Resource], tmp_path: Path) -> list[tuple[str, str, 
     by_id = {r.id: r for r in records}
     differences = []
     for entry in json.loads(path.read_bytes()):
-        record = next(
-            by_id[i] for i in (entry["slug"], entry["slug"].rsplit("-", 2)[0]) if i in by_id
-        )
+        record = next(by_id[i] for i in (entry["slug"], entry["slug"].rsplit("-", 2)[0]) if i in by_id)
         got = back[make_id("rt", entry["slug"])]
         for field, value in expected_back(record, entry).items():
             if field in ("languages", "accessibility"):

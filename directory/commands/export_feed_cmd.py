@@ -40,8 +40,10 @@ def run(args) -> int:
             return 0
         files = export_hsds(records, out)
         report = files[REPORT_FILE].decode("utf-8").splitlines()
-        print(f"Wrote the HSDS 3 package ({len(files) - 1} files) to {out}/; {len(report)} rows left out or noted "
-              f"(see {out / REPORT_FILE}).")
+        print(
+            f"Wrote the HSDS 3 package ({len(files) - 1} files) to {out}/; {len(report)} rows left out or noted "
+            f"(see {out / REPORT_FILE})."
+        )
         if args.json:
             Path(args.json).write_bytes(export_hsds_json(records))
             print(f"Wrote the HSDS 3 JSON form to {args.json}.")

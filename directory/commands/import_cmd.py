@@ -24,9 +24,15 @@ def add_parser(sub) -> None:
     p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
     p.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the others")
-    p.add_argument("--source", help="feed formats: the source name; ids become NAME-<slug> (default: the format)")
-    p.add_argument("--source-url", help="feed formats: the feed's URL, used when an entry has no URL of its own")
-    p.add_argument("--fellowship", help="meeting-guide and bmlt: the fellowship of every meeting (AA, NA, Al-Anon, ...)")
+    p.add_argument(
+        "--source", help="feed formats: the source name; ids become NAME-<slug> (default: the format)"
+    )
+    p.add_argument(
+        "--source-url", help="feed formats: the feed's URL, used when an entry has no URL of its own"
+    )
+    p.add_argument(
+        "--fellowship", help="meeting-guide and bmlt: the fellowship of every meeting (AA, NA, Al-Anon, ...)"
+    )
     p.set_defaults(run=run)
 
 

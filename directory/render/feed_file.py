@@ -1,9 +1,10 @@
 """The published Meeting Guide feed: `static/meeting-guide.json`, served by the app at
 `/app/static/meeting-guide.json` so a TSML UI or Meeting Guide client can read it by URL.
 
-Written again after every import or refresh that changes the app's catalog (the hook is in
-`Catalog.import_records`); catalogs elsewhere (tests, copies) leave it alone. `AFTERCARE_FEED_FILE`
-names another file (and publishes whatever catalog is imported into).
+Written again after every import or refresh that changes the embedded catalog `data/catalog.db` (the
+hook is in `Catalog.import_records`); other catalogs (tests, copies) leave it alone. A deployment whose
+catalog lives elsewhere (`AFTERCARE_CATALOG`) sets `AFTERCARE_FEED_FILE` (for example to
+`static/meeting-guide.json`): then every import into any catalog writes that file.
 """
 
 from __future__ import annotations
@@ -25,22 +26,21 @@ def feed_path() -> Path:
     return Path(os.environ.get("AFTERCARE_FEED_FILE") or FEED_FILE)
 
 
-def _is_app_catalog(path: Path) -> bool:
+def _is_embedded_catalog(path: Path) -> bool:
     from directory.catalog import DEFAULT_DB
 
-    app_catalog = Path(os.environ.get("AFTERCARE_CATALOG") or DEFAULT_DB)
     try:
-        return path.resolve() == app_catalog.resolve()
+        return path.resolve() == Path(DEFAULT_DB).resolve()
     except OSError:
         return False
 
 
 def publish(catalog) -> Path | None:
-    """Write the catalog's meetings to the feed file when it is the app's catalog; the path, or None.
+    """Write the catalog's meetings to the feed file when it is the embedded one; the path, or None.
 
     A file that cannot be written is logged, never raised: the import it follows has already succeeded.
     """
-    if not (os.environ.get("AFTERCARE_FEED_FILE") or _is_app_catalog(Path(catalog.path))):
+    if not (os.environ.get("AFTERCARE_FEED_FILE") or _is_embedded_catalog(Path(catalog.path))):
         return None
     target = feed_path()
     try:

@@ -154,6 +154,8 @@ LANGUAGE_NAMES = {
     "it": "Italian",
 }
 ACCESSIBILITY_TEXT = {"wheelchair": "Wheelchair accessible", "asl": "American Sign Language"}
+
+
 def _safe(value: object) -> str:
     """Text for a CSV cell, through the project's one formula rule."""
     return neutralise(value)
@@ -286,7 +288,9 @@ def hsds_package(records: list[Resource]) -> tuple[dict[str, list[dict[str, str]
         for n, text in enumerate(r.phones):
             phone = phones.try_parse(text)
             if phone is None:
-                report.append(t("report.phone_left_out", id=r.id, phone=text, problem="not a dialable number"))
+                report.append(
+                    t("report.phone_left_out", id=r.id, phone=text, problem="not a dialable number")
+                )
                 attribute(service_id, "phone_text", "", f"{n}:{text}", n=n + 1)
                 continue
             put(
@@ -315,7 +319,9 @@ def hsds_package(records: list[Resource]) -> tuple[dict[str, list[dict[str, str]
                     "freq": "WEEKLY",
                     "interval": "1",
                     "byday": WEEKDAY_CODES[slot.weekday],
-                    "description": t("hsds.schedule_description", day=WEEKDAY_NAMES[slot.weekday], time=slot.start)
+                    "description": t(
+                        "hsds.schedule_description", day=WEEKDAY_NAMES[slot.weekday], time=slot.start
+                    )
                     + ("" if slot.end else " " + t("hsds.no_end")),
                     "opens_at": f"{slot.start}:00",
                     "closes_at": f"{slot.end}:00" if slot.end else "",

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from directory import phones
 from directory.importers.meeting_guide import TYPES
@@ -39,7 +38,6 @@ for _code, (_meaning, _field, _value) in TYPES.items():
         CODES.setdefault((_field, _value), _code)
 # Codes we never write: ONL is no spec code (readers use the conference fields instead).
 NOT_WRITTEN = frozenset({"ONL"}) | NOT_IN_DRAFT_SCHEMA
-_CONFERENCE_PHONE = re.compile(r"^\s*(\+?[\d\s().-]+?)\s*([,*#].*)?$")
 
 
 def entry_slug(record_id: str, slot: Slot, several: bool) -> str:
@@ -57,11 +55,10 @@ def conference_phone(text: str) -> str:
 
     Only the number is rewritten (to E.164); the one-tap part after it is kept as the record has it.
     """
-    match = _CONFERENCE_PHONE.match(text or "")
-    if not match:
-        return ""
-    number = phones.e164(match.group(1))
-    return number + (match.group(2) or "").replace(" ", "") if number else ""
+    text = (text or "").strip()
+    cut = min((i for i in (text.find(c) for c in ",*#") if i >= 0), default=len(text))
+    number = phones.e164(text[:cut])
+    return number + text[cut:].replace(" ", "") if number else ""
 
 
 def _types(r: Resource, closed: bool) -> list[str]:
