@@ -146,7 +146,9 @@ def test_a_re_export_updates_the_same_events():
     for uid, event in after.items():
         assert event["SEQUENCE"] > before[uid]["SEQUENCE"]
         assert event["DTSTAMP"].dt > before[uid]["DTSTAMP"].dt
-    moved = EDGE_CASES.replace(schedule=(Slot(6, "01:30"), Slot(6, "02:30"), Slot(1, "19:30"), Slot(5, "23:30")))
+    moved = EDGE_CASES.replace(
+        schedule=(Slot(6, "01:30"), Slot(6, "02:30"), Slot(1, "19:30"), Slot(5, "23:30"))
+    )
     again = icalendar.Calendar.from_ical(export_referral_list([moved], "ics", generated=later_stamp))
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == before.keys()  # a moved time is an update
 
