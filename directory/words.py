@@ -394,8 +394,12 @@ ENGLISH: dict[str, str] = {
     ),
     "feed.download_meeting_guide": "Download the Meeting Guide feed (JSON)",
     "feed.download_hsds": "Download the HSDS 3 package (ZIP)",
+    "print.accessible_note": (
+        "This print view is the accessible version of the PDF: the same content in reading order, for "
+        "screen readers, zooming and high contrast."
+    ),
     "pdf.accessible_note": (
-        "An accessible version of this list is the print view (HTML), which screen readers read in order."
+        "The accessible version of this document is its print view (HTML), which screen readers read in order."
     ),
 }
 
