@@ -101,3 +101,19 @@ def test_a_catalog_that_is_not_the_apps_leaves_the_published_feed_alone(tmp_path
     monkeypatch.delenv("AFTERCARE_CATALOG", raising=False)
     with Catalog(tmp_path / "other.db") as catalog:
         assert feed_file.publish(catalog) is None
+
+
+def test_the_published_feed_file_is_the_shipped_catalogs_feed():
+    """static/meeting-guide.json (served at /app/static/meeting-guide.json) matches data/catalog.db.
+
+    After rebuilding the catalog run `python -m directory export-feed meeting-guide --out
+    static/meeting-guide.json` (imports and refreshes of data/catalog.db rewrite it themselves).
+    """
+    from pathlib import Path
+
+    from directory.render.meeting_guide_export import export_meeting_guide
+
+    root = Path(__file__).resolve().parent.parent
+    with Catalog(root / "data" / "catalog.db", readonly=True) as catalog:
+        expected = export_meeting_guide(catalog.records())
+    assert (root / "static" / "meeting-guide.json").read_bytes() == expected
