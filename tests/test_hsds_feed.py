@@ -188,3 +188,20 @@ def test_json_form_nests_services_as_the_api_does():
     location = clinic["service_at_locations"][0]["location"]
     assert location["latitude"] == 39.8 and location["addresses"][0]["postal_code"] == "62701"
     assert {p["number"] for p in clinic["phones"]} == {"+12175550100", "988"}
+
+
+@pytest.mark.parametrize("which", ["generated", "shipped"])
+def test_every_json_service_is_valid_against_the_compiled_service_schema(shared_data, which):
+    """Each full service of the JSON form (organization, locations, phones, schedules nested) validates."""
+    import jsonschema
+
+    schema = json.loads(
+        (shared_data / "specs" / "hsds" / "schema" / "compiled" / "service_list.json").read_bytes()
+    )
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    page = json.loads(export_hsds_json(GENERATED if which == "generated" else _shipped()))
+    assert page["contents"]
+    errors = [e.message for service in page["contents"] for e in validator.iter_errors(service)]
+    assert errors == []
+    # The check can fail: a service without its required status is refused.
+    assert list(validator.iter_errors({k: v for k, v in page["contents"][0].items() if k != "status"}))
