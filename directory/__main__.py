@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 # command name -> module under directory.commands, each with add_parser(subparsers) and run(args) -> int
-COMMANDS = ("build", "validate", "import", "stats", "search", "export", "plan", "refresh", "coverage")
+COMMANDS = ("build", "validate", "import", "stats", "search", "export", "export-feed", "plan", "refresh", "coverage")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m directory", description="Illinois Aftercare Directory")
+    # The same command line as `python -m directory` and as the installed `aftercare` script.
+    prog = "aftercare" if Path(sys.argv[0]).name == "aftercare" else "python -m directory"
+    parser = argparse.ArgumentParser(prog=prog, description="Illinois Aftercare Directory")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         try:

@@ -337,6 +337,10 @@ class Catalog:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        if report.added or report.updated or report.deactivated:
+            from directory.render import feed_file  # issue 11: the published feed follows every change
+
+            feed_file.publish(self)
         return report
 
     def stored_rows(self, ids: list[str]) -> dict[str, tuple]:

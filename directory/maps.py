@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +21,7 @@ import folium
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from directory import phones
 from directory.schema import Resource
 
 STATIC_URL = "/app/static"
@@ -407,13 +407,5 @@ def directions_url(resource: Resource) -> str:
 
 
 def tel_url(phone: str) -> str:
-    """A tap-to-call `tel:` link for a US phone number or a short code such as 988; "" when it is not one."""
-    main = re.split(r"(?i)\s*(?:ext\.?|x|,|;)\s*\d*$", phone.strip())[0]
-    digits = re.sub(r"\D", "", main)
-    if len(digits) == 10:
-        return f"tel:+1{digits}"
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"tel:+{digits}"
-    if len(digits) == 3 and digits.endswith("11") or digits == "988":
-        return f"tel:{digits}"
-    return ""
+    """A tap-to-call `tel:` link (RFC 3966, with `;ext=`) or a tap-to-text `sms:` link; "" when it is not one."""
+    return phones.href(phone)

@@ -389,16 +389,24 @@ def _event(
     description: str,
     stamp: datetime | None,
 ) -> icalendar.Event:
+    stamp = stamp if stamp is not None else datetime.now(UTC)
     return icalendar.Event.new(
         uid=_one_line(uid),
         summary=summary,
         start=start,
         end=end,
-        stamp=stamp if stamp is not None else datetime.now(UTC),
+        stamp=stamp,
+        sequence=sequence(stamp),
         location=location or None,
         url=_one_line(url) or None,
         description=description or None,
     )
+
+
+def sequence(stamp: datetime) -> int:
+    """The event's SEQUENCE: minutes from 2020 to the export, so every later export of a UID is a newer
+    revision (calendar apps update the event they have instead of adding a second one)."""
+    return max(0, int((_as_aware(stamp) - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds() // 60))
 
 
 def _one_line(text: str) -> str:
@@ -459,11 +467,77 @@ def calendar(events: Iterable[icalendar.Event], name: str) -> bytes:
     cal.add("name", icalendar.vText(name))
     cal.add("x-wr-calname", icalendar.vText(name))
     cal.add("x-wr-timezone", TIMEZONE)
-    cal.add_component(icalendar.Timezone.from_tzid(TIMEZONE))
+    cal.add_component(vtimezone(TIMEZONE))
     for event in events:
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+# Transitions are read from zoneinfo from this year on; America/Chicago's rule has not changed since 2007.
+_RULE_FROM = date(2007, 1, 1)
+
+
+def _nth_weekday(moment: datetime) -> int:
+    """Which weekday of its month the day is: 1..4 from the start, or -1 when it is the month's last."""
+    if (moment + timedelta(days=7)).month != moment.month and moment.day > 28 - 7:
+        return -1 if moment.day > 28 else (moment.day - 1) // 7 + 1
+    return (moment.day - 1) // 7 + 1
+
+
+def _onset(tzid: str, day: date, offset_from: timedelta, offset_to: timedelta) -> datetime | None:
+    """The wall time, in the offset before it, at which the zone changes from one offset to the other."""
+    zone = ZoneInfo(tzid)
+    start = datetime.combine(day - timedelta(days=1), time(), tzinfo=UTC)
+    for quarter in range(3 * 24 * 4):
+        moment = start + timedelta(minutes=15 * quarter)
+        before = (moment - timedelta(minutes=15)).astimezone(zone).utcoffset()
+        if before == offset_from and moment.astimezone(zone).utcoffset() == offset_to:
+            return (moment + offset_from).replace(tzinfo=None)
+    return None
+
+
+@lru_cache(maxsize=4)
+def _vtimezone_ical(tzid: str) -> bytes:
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=_RULE_FROM, last_date=date(2038, 1, 1))
+    out = icalendar.Timezone()
+    out.add("tzid", tzid)
+    for observance in zone.subcomponents:
+        rdates = observance.get("RDATE")
+        moments = [observance["DTSTART"].dt]
+        for group in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
+            moments.extend(d.dt for d in group.dts)
+        offset_from = observance["TZOFFSETFROM"].td
+        offset_to = observance["TZOFFSETTO"].td
+        # RFC 5545 writes an onset in the wall time before the change (02:00 CST, 02:00 CDT), taken
+        # here from the instant zoneinfo changes the offset on that day.
+        if offset_from == offset_to:
+            walls = moments  # the zone's first observance: no change of offset to place
+        else:
+            walls = [_onset(tzid, m.date(), offset_from, offset_to) or m for m in moments]
+        rule = {(w.month, w.weekday(), _nth_weekday(w), w.time()) for w in walls}
+        kind = icalendar.TimezoneDaylight if observance.name == "DAYLIGHT" else icalendar.TimezoneStandard
+        part = kind()
+        part.add("tzname", str(observance["TZNAME"]))
+        part.add("tzoffsetfrom", offset_from)
+        part.add("tzoffsetto", offset_to)
+        part.add("dtstart", walls[0])
+        if len(walls) > 1 and len(rule) == 1:
+            ((month, weekday, nth, _),) = rule
+            day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[weekday]
+            part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": f"{nth}{day}"})
+        elif len(walls) > 1:
+            part.add("rdate", walls[1:])  # no yearly rule fits: every change as a date of its own
+        out.add_component(part)
+    return out.to_ical()
+
+
+def vtimezone(tzid: str = TIMEZONE) -> icalendar.Timezone:
+    """The zone as a VTIMEZONE with yearly RRULEs, so it is right in every year (not only up to 2038).
+
+    The observances (names, offsets, change dates) come from zoneinfo through icalendar's
+    `Timezone.from_tzid`; a run of changes on the same nth weekday of a month becomes one RRULE.
+    """
+    return icalendar.Timezone.from_ical(_vtimezone_ical(tzid))
 
 
 def occurrences_between(

@@ -470,6 +470,38 @@ ENGLISH: dict[str, str] = {
     "plan.nearest_meeting": "Meeting nearby: {name} ({distance})",
     "plan.nearest_meeting_unconfirmed": "Meeting nearby, not confirmed — check before going: {name} ({distance})",
     "plan.pick_help": "Adds it to the referral list, so the plan can name it. Uses the place of your last search.",
+    # --- issue 11: published feeds, export reports, PDF and print notes ---
+    "hsds.organization_description": "Provides, as listed in the Illinois Aftercare Directory: {services}.",
+    "hsds.term_description": "{field} is {value} (a field of the Illinois Aftercare Directory).",
+    "hsds.term_description_free": "The record's {field} (a field of the Illinois Aftercare Directory).",
+    "hsds.schedule_description": "Weekly on {day} at {time}, Central Time (America/Chicago).",
+    "hsds.timezone_note": (
+        "Times are Central Time as local clocks show them (America/Chicago: UTC-6 in winter, UTC-5 in "
+        "summer); HSDS has one offset number, so `timezone` gives the winter one."
+    ),
+    "hsds.no_end": "The source gives no end time.",
+    "report.address_left_out": (
+        "{id}: address row left out (HSDS requires {missing}); the parts we have travel as attributes"
+    ),
+    "report.phone_left_out": (
+        "{id}: phone '{phone}' left out of phones.csv ({problem}); it travels as an attribute"
+    ),
+    "report.no_end": "{id}: {count} schedule(s) without closes_at, because the source gives no end time",
+    "feed.about_title": "Published feeds",
+    "feed.about_body": (
+        "The catalog's meetings as a Meeting Guide feed (for TSML UI and the Meeting Guide app), and the "
+        "whole catalog as an Open Referral HSDS 3 data package. The Meeting Guide feed is also served by "
+        "this app at {url}."
+    ),
+    "feed.download_meeting_guide": "Download the Meeting Guide feed (JSON)",
+    "feed.download_hsds": "Download the HSDS 3 package (ZIP)",
+    "print.accessible_note": (
+        "This print view is the accessible version of the PDF: the same content in reading order, for "
+        "screen readers, zooming and high contrast."
+    ),
+    "pdf.accessible_note": (
+        "The accessible version of this document is its print view (HTML), which screen readers read in order."
+    ),
 }
 
 

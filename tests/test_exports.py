@@ -154,7 +154,9 @@ def test_ics_has_one_weekly_event_per_meeting_slot():
     ("value", "expected"),
     [
         (FORMULA, "'" + FORMULA),
-        ("+15550100", "'+15550100"),
+        ("+1555+0100", "'+1555+0100"),
+        ("+15550100", "+15550100"),  # a plain number runs nothing; E.164 phones stay readable
+        ("-87.62", "-87.62"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),

@@ -136,7 +136,8 @@ def test_hsds_package_is_a_valid_tabular_data_package(tmp_path):
             assert not any(cell.startswith(("=", "@")) for cell in row), (name, row)
     assert any(s["name"] == "'=Generated Test Facility" for s in services)
     phones = files["phones.csv"].decode("utf-8")
-    assert "+1 217 555 0101" in phones and "'+1" not in phones  # phone numbers are not neutralised
+    # Numbers are E.164 (a plain number, not neutralised); the written form travels in the description.
+    assert ",+12175550101,,voice," in phones and ",+12175550100,,voice," in phones
     statuses = {s["name"]: s["status"] for s in services}
     assert statuses["Generated Test Meeting – Año ✓"] == "temporarily closed"
 
@@ -149,16 +150,21 @@ def test_hsds_zip_is_reproducible():
 
 
 def test_meeting_guide_export_reads_back_with_our_importer():
-    """Meetings exported as Meeting Guide JSON come back with the same schedule, place and types."""
+    """Meetings exported as Meeting Guide JSON come back, one record per weekday, with the same place and types."""
     meeting = GENERATED[0].replace(status="active")
     feed = json.loads(export_meeting_guide([meeting, *GENERATED[1:]]))
     # The facility is not a meeting and the inactive meeting is not listed.
-    assert [e["slug"] for e in feed] == ["gen-test-meeting-1", "gen-test-meeting-1-2"]
-    assert feed[0]["day"] == 6 and feed[0]["time"] == "09:30" and "end_time" not in feed[0]
-    assert feed[1]["day"] == [1, 4] and feed[1]["time"] == "19:00" and feed[1]["end_time"] == "20:00"
+    assert [e["slug"] for e in feed] == [
+        "gen-test-meeting-1-mon-1900",
+        "gen-test-meeting-1-thu-1900",
+        "gen-test-meeting-1-sat-0930",
+    ]
+    assert [e["day"] for e in feed] == [1, 4, 6]
+    assert feed[2]["time"] == "09:30" and "end_time" not in feed[2]
+    assert feed[0]["time"] == "19:00" and feed[0]["end_time"] == "20:00"
     result = meeting_guide.parse(feed, source_key="back", fellowship="AA")
     assert result.errors == []
-    first = next(r for r in result.records if r.id == "back-gen-test-meeting-1-2")
+    first = next(r for r in result.records if r.id == "back-gen-test-meeting-1-mon-1900")
     original = meeting
     for name in (
         "name",
@@ -181,7 +187,7 @@ def test_meeting_guide_export_reads_back_with_our_importer():
     ):
         assert getattr(first, name) == getattr(original, name), name
     assert set(first.languages) == set(original.languages)
-    assert first.schedule == (Slot(0, "19:00", "20:00"), Slot(3, "19:00", "20:00"))
+    assert first.schedule == (Slot(0, "19:00", "20:00"),)
 
 
 def test_meeting_guide_export_marks_a_closed_meeting_closed():

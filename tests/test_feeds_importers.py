@@ -226,7 +226,9 @@ def test_hsds_example_csv_package_imports(shared_data):
     assert record.name == "Community Counselling" and record.organization == "Example Organization Inc."
     assert record.as_of == "2005-01-01"  # assured_date
     assert record.schedule == (Slot(3, "10:00", "18:00"), Slot(4, "10:00", "18:00"))
-    assert record.languages == ("ur",) and record.phones == ("+44 1234 234567",)
+    assert record.languages == ("ur",) and record.phones == (
+        "+44 1234 234567 ext. 100",
+    )  # the extension is kept
     assert record.latitude is None  # the example's 100, 101 is not a place on Earth
 
 

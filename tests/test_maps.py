@@ -188,7 +188,11 @@ def test_clicked_point_selects_every_listing_there():
     ("phone", "expected"),
     [
         ("312-555-0101", "tel:+13125550101"),
-        ("(312) 555-0101 ext. 4", "tel:+13125550101"),
+        ("(312) 555-0101 ext. 4", "tel:+13125550101;ext=4"),
+        ("1-800-662-HELP", "tel:+18006624357"),
+        ("833-2FINDHELP", "tel:+18332346343"),
+        ("988, press 1", "tel:988"),
+        ("text HOME to 741741", "sms:741741?&body=HOME"),
         ("988", "tel:988"),
         ("1-800-662-4357", "tel:+18006624357"),
         ("211", "tel:211"),
@@ -197,7 +201,8 @@ def test_clicked_point_selects_every_listing_there():
     ],
 )
 def test_tel_links(phone, expected):
-    """US numbers become tel:+1…, short codes stay short, anything else gives no link."""
+    """US numbers (vanity ones too) become tel:+1… with any extension, short codes stay short, a text line
+    gets an sms: link, anything else gives no link."""
     assert maps.tel_url(phone) == expected
 
 

@@ -568,6 +568,7 @@ def test_weekly_event_golden() -> None:
         b"DTEND;TZID=America/Chicago:20261202T003000\r\n"
         b"DTSTAMP:20261127T120000Z\r\n"
         b"UID:generated-1@example.test\r\n"
+        b"SEQUENCE:3632400\r\n"
         b"RRULE:FREQ=WEEKLY;BYDAY=TU\r\n"
         b"DESCRIPTION:Generated test record\r\n"
         b"LOCATION:Generated test hall\\, Springfield\r\n"

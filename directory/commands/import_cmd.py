@@ -1,8 +1,16 @@
-"""`import FORMAT FILE`: add or update records in one transaction; nothing changes when a row is bad."""
+"""`import FORMAT FILE`: add or update records in one transaction; nothing changes when a row is bad.
+
+Feed formats (meeting-guide, bmlt, findtreatment, hsds) take what a file cannot say from the command
+line, as `refresh` takes it from the feed registry: `--source NAME` (ids become `NAME-<slug>`, so two
+feeds with the same slugs stay two sets of records), `--source-url URL` (every record's source_url when
+its own entry has none) and `--fellowship AA`.
+"""
 
 from __future__ import annotations
 
+import inspect
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from directory.catalog import Catalog, CatalogError, open_default
@@ -16,7 +24,30 @@ def add_parser(sub) -> None:
     p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
     p.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the others")
+    p.add_argument(
+        "--source", help="feed formats: the source name; ids become NAME-<slug> (default: the format)"
+    )
+    p.add_argument(
+        "--source-url", help="feed formats: the feed's URL, used when an entry has no URL of its own"
+    )
+    p.add_argument(
+        "--fellowship", help="meeting-guide and bmlt: the fellowship of every meeting (AA, NA, Al-Anon, ...)"
+    )
     p.set_defaults(run=run)
+
+
+# Which option supplies a required field a feed entry may lack.
+_OPTION_FOR = {"source_url": "--source-url URL", "source": "--source NAME", "fellowship": "--fellowship NAME"}
+
+
+def _options(module, args) -> tuple[dict, list[str]]:
+    """Keyword arguments of the importer's parse() from the options; names of options it cannot take."""
+    accepted = inspect.signature(module.parse).parameters
+    wanted = {"source_key": args.source, "source_url": args.source_url, "fellowship": args.fellowship}
+    flags = {"source_key": "--source", "source_url": "--source-url", "fellowship": "--fellowship"}
+    given = {k: v for k, v in wanted.items() if v}
+    refused = [flags[k] for k in given if k not in accepted]
+    return {k: v for k, v in given.items() if k in accepted}, refused
 
 
 def run(args) -> int:
@@ -24,7 +55,18 @@ def run(args) -> int:
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
-    result = importer(args.format).parse(path)
+    module = importer(args.format)
+    options, refused = _options(module, args)
+    if refused:
+        print(f"error: the {args.format} format takes no {', '.join(refused)}", file=sys.stderr)
+        return 2
+    result = module.parse(path, **options)
+    result.errors = [
+        replace(p, message=f"{p.message}; give it with {_OPTION_FOR[p.field]}")
+        if p.field in _OPTION_FOR and not options.get("source_key" if p.field == "source" else p.field)
+        else p
+        for p in result.errors
+    ]
     try:
         catalog = Catalog(args.db) if args.db else open_default()
     except CatalogError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import uuid
 import zipfile
@@ -21,6 +20,7 @@ from typing import Any
 
 from directory import feeds
 from directory.importers import feed_rows
+from directory.render.spreadsheet import restore
 from directory.schema import (
     LIST_FIELDS,
     ImportResult,
@@ -61,6 +61,10 @@ VALUE_FIELDS = (
     "hours",
     "notes",
 )
+# Address parts that travel as attributes when HSDS's required address fields cannot all be filled.
+ADDRESS_FIELDS = ("address", "address2", "city", "state", "zip", "county")
+# A phone that is not a dialable number travels as an attribute "position:text".
+PHONE_TEXT = "phone_text"
 TABLES = (
     "organizations",
     "services",
@@ -92,7 +96,6 @@ LANGUAGE_CODES_3 = {
     "urd": "ur",
     "hin": "hi",
 }
-_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 _POSTAL_RE = re.compile(r"\d{5}(-\d{4})?")
 _LANGUAGE_RE = re.compile(r"[a-z]{2}")
 # Words in an accessibility description → our accessibility value.
@@ -173,7 +176,7 @@ def _tables_from_files(files: dict[str, bytes]) -> dict[str, list[dict]]:
             continue
         text = data.decode("utf-8-sig", errors="replace")
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        tables[table] = [{k: _NEUTRALISED.sub("", v or "") for k, v in row.items() if k} for row in reader]
+        tables[table] = [{k: restore(v or "") for k, v in row.items() if k} for row in reader]
     return tables
 
 
@@ -198,6 +201,9 @@ class _Flattener:
     def children(self, obj: dict, name: str, table: str, **links: Any) -> None:
         for child in obj.get(name) or []:
             if isinstance(child, dict):
+                if table == "attributes" and isinstance(child.get("taxonomy_term"), dict):
+                    term_id = self.add("taxonomy_terms", child["taxonomy_term"])
+                    links = {**links, "taxonomy_term_id": child.get("taxonomy_term_id") or term_id}
                 child_id = self.add(table, child, **links)
                 if table == "phones":
                     self.children(child, "languages", "languages", phone_id=child_id)
@@ -342,7 +348,8 @@ def records_from_tables(
             org = organizations.get(str(service.get("organization_id") or ""))
             sal_id = str(sal.get("id")) if sal else ""
             location_id = str(location.get("id")) if location else ""
-            if location and _text(location, "external_identifier_type") == ID_SCHEME:
+            ours = bool(location) and _text(location, "external_identifier_type") == ID_SCHEME
+            if ours:
                 record_id = _text(location, "external_identifier")
             else:
                 record_id = make_id(source_key, sal_id or service_id)
@@ -367,6 +374,10 @@ def records_from_tables(
             ):
                 for p in phones_by[key].get(value, []) if value else []:
                     number = _text(p, "number").strip('"')
+                    if ours and _text(p, "description"):
+                        number = _text(p, "description")  # the form our exporter read it from
+                    elif number and _text(p, "extension"):
+                        number = f"{number} ext. {_text(p, 'extension')}"
                     if number and number not in phones:
                         phones.append(number)
             slots, hours = _slots(
@@ -424,50 +435,46 @@ def records_from_tables(
                     "defunct": "inactive",
                 }.get(status, "active"),
             )
-            _apply_attributes(values, attributes.get(service_id, []), terms)
+            if ours:
+                values["format"] = ""  # our package states the format as an attribute when there is one
+            placed = _apply_attributes(values, attributes.get(service_id, []), terms)
             record = Resource(**values)
-            if not record.has_location and record.format != "online":
+            # A record from our own package keeps the place it was exported with, even with no coordinates.
+            if not record.has_location and record.format != "online" and not (ours and placed):
                 record = feeds.place(record)
             yield row_number, record, []
 
 
-def _apply_attributes(values: dict[str, Any], rows: list[dict], terms: dict[str, dict]) -> None:
-    """Our taxonomy's attributes override the defaults; other taxonomies' attributes are ignored."""
+def _apply_attributes(values: dict[str, Any], rows: list[dict], terms: dict[str, dict]) -> bool:
+    """Our taxonomy's attributes override the defaults; other taxonomies' attributes are ignored.
+
+    True when they gave the geocode precision (the record's place is as exported, not to be looked up).
+    """
     lists: dict[str, list[str]] = defaultdict(list)
+    phone_texts: list[tuple[int, str]] = []
+    placed = False
     for attribute in rows:
         term = terms.get(str(attribute.get("taxonomy_term_id") or ""))
         if not term or _text(term, "taxonomy") not in ("", TAXONOMY_NAME):
             continue
         field_name, _, value = str(term.get("code") or "").partition(":")
         if field_name in TERM_FIELDS and value:
+            placed = placed or field_name == "geocode_precision"
             if field_name in LIST_FIELDS:
                 lists[field_name].append(value)
             else:
                 values[field_name] = value
-        elif field_name in VALUE_FIELDS and not value:
+        elif field_name in (*VALUE_FIELDS, *ADDRESS_FIELDS, "organization") and not value:
             values[field_name] = str(attribute.get("value") or "")
+        elif field_name == PHONE_TEXT and not value:
+            position, _, text = str(attribute.get("value") or "").partition(":")
+            if position.isdigit() and text:
+                phone_texts.append((int(position), text))
     for field_name, items in lists.items():
         values[field_name] = tuple(dict.fromkeys(items))
-
-
-def package_descriptor(tables: dict[str, list[str]]) -> str:
-    """datapackage.json text for the given table → columns (all strings, `id` the primary key)."""
-    resources = [
-        {
-            "name": name,
-            "path": f"{name}.csv",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": {"fields": [{"name": c, "type": "string"} for c in columns], "primaryKey": "id"},
-        }
-        for name, columns in tables.items()
-    ]
-    package = {
-        "name": TAXONOMY_NAME,
-        "title": "Illinois Aftercare Directory (HSDS 3.0 export)",
-        "profile": "tabular-data-package",
-        "resources": resources,
-    }
-    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    if phone_texts:
+        found = list(values.get("phones", ()))
+        for position, text in sorted(phone_texts):
+            found.insert(position, text)
+        values["phones"] = tuple(found)
+    return placed

@@ -2,6 +2,11 @@
 
 This is what a clinic edits in a spreadsheet, so the reader is forgiving about encoding and blank
 lines and strict about everything that would put a wrong fact in front of a patient.
+
+Cells are written through the project's one formula rule (`directory.render.spreadsheet.neutralise`:
+text a spreadsheet would run gets a leading apostrophe) and read back through `restore`, which removes
+exactly that apostrophe, so write → read gives back the original text. A cell typed with a leading "="
+is still refused: that is a formula someone meant to enter, not text we wrote.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+from directory.render.spreadsheet import neutralise, restore
 from directory.schema import (
     FIELD_NAMES,
     REQUIRED_FIELDS,
@@ -141,6 +147,7 @@ def parse(source: str | Path | bytes, file: str = "") -> ImportResult:
                 for name, value in row.items()
                 if name in FIELD_NAMES and value.lstrip().startswith(FORMULA_PREFIXES)
             ]
+            row = {name: restore(value) for name, value in row.items()}
             record, parse_errors = resource_from_row(row)
             problems += [Problem(line, f, m, file) for f, m in parse_errors]
             if not parse_errors:
@@ -172,7 +179,7 @@ def write(records: list[Resource], path: str | Path | None = None) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(FIELD_NAMES), lineterminator="\n")
     writer.writeheader()
     for record in sorted(records, key=lambda r: r.id):
-        writer.writerow(resource_to_row(record))
+        writer.writerow({name: neutralise(value) for name, value in resource_to_row(record).items()})
     text = buffer.getvalue()
     if path is not None:
         Path(path).write_text(text, encoding="utf-8", newline="")

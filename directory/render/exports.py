@@ -105,11 +105,20 @@ def _html(facts: Sequence[ItemFacts], legend: Sequence[tuple[str, str]], summary
     return html_document("Referral list", body).encode("utf-8")
 
 
+def _day_index(resource: Resource, slot) -> int:
+    return sorted(s for s in resource.schedule if s.weekday == slot.weekday).index(slot) + 1
+
+
 def _ics(resources: Sequence[Resource], stamp: datetime) -> bytes:
-    """Every weekly slot of every meeting as a recurring event in America/Chicago, from the stamp's date."""
+    """Every weekly slot of every meeting as a recurring event in America/Chicago, from the stamp's date.
+
+    A slot's UID is the resource, the weekday and the slot's place among that day's slots (not its time),
+    and SEQUENCE grows with every export: a calendar app that imported an earlier file updates the event,
+    a moved time included, instead of adding a second one.
+    """
     events = [
         schedule.weekly_event(
-            f"{resource.id}-{slot.weekday}-{slot.start.replace(':', '')}@{UID_DOMAIN}",
+            f"{resource.id}-{slot.weekday}-{_day_index(resource, slot)}@{UID_DOMAIN}",
             resource.name.strip() or "Meeting",
             slot,
             first_date=stamp.date(),

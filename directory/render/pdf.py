@@ -2,7 +2,10 @@
 facts, resources with their QR codes, and the meeting-code legend.
 
 Text is limited to the glyphs the font has and to PRINT_LIMIT characters per field, so hostile catalog
-text can neither break the file nor push the layout off the page.
+text can neither break the file nor push the layout off the page. The file states its language and
+title (shown in the viewer's title bar), embeds its fonts, and makes websites and phone numbers links
+(`tel:` / `sms:`). It is not a tagged PDF: the print view (HTML) is the accessible version, and the
+PDF's last line says so.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import XPos, YPos
 
+from directory import phones
 from directory.render import legend as meeting_legend
 from directory.render import qr
 from directory.render.facts import PRINT_LIMIT, ItemFacts, clip
+from directory.words import t
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Hebrew, Arabic, Syriac, Thaana, N'Ko and the Hebrew/Arabic presentation forms.
@@ -78,7 +83,11 @@ class PrintDocument(FPDF):
         self.doc_title = title
         self.footer_text = footer
         self.set_title(self.safe(title))
+        self.set_lang("en-US")
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
+        self.set_subject(t("pdf.accessible_note"))
         self.set_creator("Illinois Aftercare Directory")
+        self._note_written = False
         self.set_margins(16, 16, 16)
         self.set_auto_page_break(True, margin=18)
         self.add_page()
@@ -147,6 +156,37 @@ class PrintDocument(FPDF):
         self.set_font("DejaVu", "", 10)
         self.text_lines(width - label_width, 5, value)
 
+    def linked_fact(self, name: str, parts: Sequence[tuple[str, str]], *, width: float | None = None) -> None:
+        """'Name: a; b' where each part with a link (tel:, sms:, https:) is a clickable link."""
+        width = width or self.width
+        self.set_font("DejaVu", "B", 10)
+        text_label = f"{self.safe(name, 120)}: "
+        self.cell(self.get_string_width(text_label) + 1, 5, text_label)
+        self.set_font("DejaVu", "", 10)
+        right = self.r_margin
+        self.set_right_margin(right + self.width - width)  # keep clear of the QR code at the right
+        try:
+            for n, (text, link) in enumerate(parts):
+                if n:
+                    self.write(5, "; ")
+                if link:
+                    self.set_text_color(20, 60, 140)
+                    self.write(5, self.safe(text), link=link)
+                    self.set_text_color(0, 0, 0)
+                else:
+                    self.write(5, self.safe(text))
+        finally:
+            self.set_right_margin(right)
+        self.ln(5)
+
+    def output(self, *args, **kwargs):
+        """The finished file; its last line names the accessible alternative (the print view)."""
+        if not self._note_written:
+            self._note_written = True
+            self.ln(2)
+            self.paragraph(t("pdf.accessible_note"), size=8)
+        return super().output(*args, **kwargs)
+
     def text_lines(self, width: float, height: float, text: str) -> None:
         """Text wrapped to `width`, then a new line at the left margin; right-to-left runs are reordered."""
         with self.shaping_for(text):
@@ -207,7 +247,12 @@ class PrintDocument(FPDF):
         self.set_font("DejaVu", "B", 11)
         self.text_lines(text_width, 5.5, self.safe(title))
         for name, value in lines:
-            self.fact(name, value, width=text_width)
+            if name == "Phone" and value:
+                self.linked_fact(name, [(p, phones.href(p)) for p in value.split("; ")], width=text_width)
+            elif name == "Website" and value:
+                self.linked_fact(name, [(value, qr.safe_url(value))], width=text_width)
+            else:
+                self.fact(name, value, width=text_width)
         if facts.qr_url and self.page_no() == top_page:
             self.set_y(max(self.get_y(), top + qr_size + 1))
         self.ln(3)

@@ -7,12 +7,11 @@ draws those blocks as PDF or HTML, so every section's content is written once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from directory import schedule
+from directory import phones, schedule
 from directory.plans import SECTION_TITLES, Appointment, CarePlan, Medication, parse_when
 from directory.render import legend as meeting_legend
 from directory.render.facts import (
@@ -186,19 +185,12 @@ def catalog_crisis_lines(catalog) -> list[Resource]:
     return catalog.get_many(ids)
 
 
-_PHONE_RE = re.compile(r"(?:\b1[-. ]?)?\(?\b\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b|\b\d{3}\b")
-_PRESS_RE = re.compile(r"press (\d)", re.IGNORECASE)
-
-
 def _line_key(phone: str) -> str:
-    """A key for "the same line": the first number's digits (without a leading 1) and any menu key to press."""
-    match = _PHONE_RE.search(phone)
-    if not match:
-        return re.sub(r"\s+", " ", phone.strip().lower())
-    digits = re.sub(r"\D", "", match.group())
-    digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-    press = _PRESS_RE.search(phone)
-    return f"{digits}|{press.group(1)}" if press else digits
+    """A key for "the same line": the number in E.164 (or the short code) and any menu key to press."""
+    parsed = phones.try_parse(phone)
+    if parsed is None:
+        return " ".join(phone.strip().lower().split())
+    return f"{parsed.e164}|{parsed.press}" if parsed.press else parsed.e164
 
 
 # --- the plan joined to its resources ---------------------------------------------------------------------

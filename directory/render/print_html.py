@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from directory.render import legend as meeting_legend
 from directory.render import qr
 from directory.render.facts import ItemFacts, clip
+from directory.words import t
 
 PRINT_CSS = """
 :root { color-scheme: light; }
@@ -63,7 +64,8 @@ def html_document(title: str, body: str) -> str:
         # No scripts, no remote loads: the page is a document, and hostile text can't run.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         'img-src data:">\n'
-        f"<title>{esc(title)}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{esc(title)}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n{body}\n"
+        f'<p class="meta">{esc(t("print.accessible_note"))}</p>\n</body>\n</html>\n'
     )
 
 

@@ -1,13 +1,20 @@
-"""The referral list as a spreadsheet: CSV (UTF-8 with BOM, CRLF) and Excel, every cell plain text.
+"""The referral list as a spreadsheet (CSV with BOM and CRLF, and Excel), and the one formula rule for
+every CSV and spreadsheet the project writes.
 
-A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or CR first, even after spaces)
-gets a leading apostrophe, so hostile catalog text cannot run anything when the file is opened.
+The rule (OWASP "CSV Injection"): a cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`,
+tab or CR first, even after spaces) gets a leading apostrophe, so hostile catalog text cannot run
+anything when the file is opened. A plain number ("-87.62", "+18332346343") is left as it is: it cannot
+call anything, and E.164 phones and coordinates must stay readable by other programs. The referral
+list, the HSDS package, the project CSV and the catalog CSV all call `neutralise`; readers of our own
+files call `restore`, which undoes exactly what `neutralise` added (a cell that already starts with an
+apostrophe that `restore` would eat gets one more), so a round trip gives back the original text.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -45,11 +52,32 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _WIDE_COLUMNS = {"Name": 40, "Address": 30, "Schedule": 30, "Note": 30, "Website": 30, "Source URL": 30}
 
 
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet will show as text: a leading = + - @ tab or CR (even after spaces) gets a `'`."""
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _runs_as_formula(value: str) -> bool:
+    if _PLAIN_NUMBER.fullmatch(value):
+        return False
+    return value.startswith(_FORMULA_START) or value.lstrip(" ").startswith(_FORMULA_START)
+
+
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet will show as text: a leading = + - @ tab or CR (even after spaces) gets a `'`.
+
+    Plain numbers stay as they are; a value `restore` would otherwise shorten gets an apostrophe too.
+    """
     value = "" if value is None else str(value)
-    if value.startswith(_FORMULA_START) or value.lstrip(" ").startswith(_FORMULA_START):
+    if _runs_as_formula(value) or restore(value) != value:
         return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """The text `neutralise` was given: its added apostrophe removed, anything else left unchanged."""
+    if value.startswith("'"):
+        rest = value[1:]
+        if _runs_as_formula(rest) or rest.startswith("'"):
+            return rest
     return value
 
 
