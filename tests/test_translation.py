@@ -20,7 +20,15 @@ SINGULARS = set(PAIRS.values())
 SENTENCE_KEYS = sorted(k for k in words.ENGLISH if k not in SINGULARS)
 PO_PATH = translation.catalog_path("es")
 # Sentences that are the same words in both languages: a value alone, a product or paper name.
-SAME_IN_SPANISH = {"card.distance", "export.xlsx", "plan.paper_a4", "plan.file_error", "subcategory.crisis"}
+SAME_IN_SPANISH = {
+    "card.distance",
+    "card.certainty",
+    "meetings.finder_link",
+    "export.xlsx",
+    "plan.paper_a4",
+    "plan.file_error",
+    "subcategory.crisis",
+}
 
 
 @pytest.fixture(scope="module")
