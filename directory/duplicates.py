@@ -221,6 +221,8 @@ class Listing:
 
     @property
     def full(self) -> str:
+        if self.programme.startswith(self.brand):
+            return self.programme
         return f"{self.brand} {self.programme}".strip()
 
 

@@ -50,7 +50,11 @@ HEADERS = {
 }
 
 # Programmes that serve only people in custody: not a place a patient can be referred to.
-_CUSTODY = re.compile(r"\bcermak health\b|\bjail\b|\bcorrectional\b|\bdetention\b|department of corrections", re.I)
+_CUSTODY = re.compile(
+    r"\bcermak health\b|\bjail\b|\bcorrectional (center|facility|institution)\b|\bdetention (center|facility)\b"
+    r"|department of corrections",
+    re.I,
+)
 _RESIDENCE = re.compile(
     r"recovery home|recovery res\b|recovery residence|halfway house|sober living|recovery house|transitional housing",
     re.I,
@@ -213,8 +217,10 @@ def row_from_csv(layout: str, row: dict[str, str], file: str, line: int, label: 
     return out, problems
 
 
-def read_rows(files: list[Path], result: MergeResult, *, layouts=LAYOUTS, state: str = "") -> list[SourceRow]:
-    """Every usable row of the given files; rows left out are reported on `result`."""
+def read_rows(
+    files: list[Path], result: MergeResult, *, layouts=LAYOUTS, states: tuple[str, ...] = ()
+) -> list[SourceRow]:
+    """Every usable row of the given files (only those of `states` when given); rows left out are reported."""
     rows: list[SourceRow] = []
     order = 0
     for file in files:
@@ -240,7 +246,7 @@ def read_rows(files: list[Path], result: MergeResult, *, layouts=LAYOUTS, state:
             continue
         for row in reader:
             line = reader.line_num
-            if state and clean_text(row.get("state") or row.get("STATE")) != state and state != "*":
+            if states and clean_text(row.get("state") or row.get("STATE")) not in states:
                 continue
             result.rows_read += 1
             item, phone_problems = row_from_csv(layout, row, file.name, line, label, as_of)
