@@ -56,6 +56,7 @@ _ABBREVIATIONS = {
     "hlth": "health",
     "ctrs": "ctr",
     "behavior": "behav",
+    "alc": "alcohol",
     "behavioural": "behav",
     "first": "1st",
     "second": "2nd",
@@ -283,7 +284,10 @@ def why_same(a: Listing, b: Listing) -> str:
 
 
 def distinct_programmes(a: Listing, b: Listing) -> bool:
-    pa, pb = programmes(a.programme), programmes(b.programme)
+    """Both names say which programme they are, in the words they do not share, and the programmes differ."""
+    wa, wb = words(a.programme), words(b.programme)
+    pa = programmes(" ".join(w for w in wa if w not in wb))
+    pb = programmes(" ".join(w for w in wb if w not in wa))
     return bool(pa) and bool(pb) and pa != pb
 
 

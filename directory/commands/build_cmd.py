@@ -122,7 +122,7 @@ def build(shared: Path, out: Path, ingested: str = INGESTED) -> dict:
             "rejected": [str(p) for p in result.errors],
             "warnings": [str(p) for p in result.warnings],
         }
-        for key in ("left_out", "merges", "near_misses"):
+        for key in ("left_out", "replaced_ids", "merges", "near_misses"):
             if getattr(result, key, None):
                 entry[key] = getattr(result, key)
         report["sources"].append(entry)

@@ -159,9 +159,12 @@ class SourceRow:
         return f"{self.file} row {self.line}"
 
     def listing(self) -> Listing:
+        # The programme words are read from the whole name: "Behavioral Health Services for Adults" names
+        # its programme in name1, "… for" + "Children and Adolescents" in name2.
         return Listing(
-            self, self.name1, self.name2, self.street, self.zip, self.latitude, self.longitude, self.phones, self.city
-        )
+            self, self.name1, full_name(self.name1, self.name2), self.street, self.zip, self.latitude,
+            self.longitude, self.phones, self.city,
+        )  # fmt: skip
 
 
 class MergeResult(ImportResult):
@@ -172,6 +175,8 @@ class MergeResult(ImportResult):
         self.merges: list[dict] = []
         self.near_misses: list[dict] = []
         self.left_out: list[str] = []
+        # Ids of the first catalog that are now part of another record: old id → the record's id.
+        self.replaced_ids: dict[str, str] = {}
 
 
 def row_from_csv(layout: str, row: dict[str, str], file: str, line: int, label: str, as_of: str) -> tuple[SourceRow, list[str]]:
@@ -310,7 +315,7 @@ def merge_rows(rows: list[SourceRow], result: MergeResult) -> list[list[SourceRo
             )
     seen: dict[tuple, dict] = {}
     for miss in misses:
-        names = (full_name(miss.a.brand, miss.a.programme), full_name(miss.b.brand, miss.b.programme))
+        names = (miss.a.full, miss.b.full)
         key = (tuple(sorted(names)), miss.reason)
         entry = seen.get(key)
         if entry is None:
@@ -471,6 +476,7 @@ def to_resource(group: list[SourceRow], result: MergeResult, used_ids: set[str])
 
 def build_records(rows: list[SourceRow], result: MergeResult, used_ids: set[str] | None = None) -> None:
     used = used_ids if used_ids is not None else set()
+    legacy: dict[str, str] = {}
     for group in merge_rows(rows, result):
         record = to_resource(group, result, used)
         if record is None:
@@ -478,8 +484,12 @@ def build_records(rows: list[SourceRow], result: MergeResult, used_ids: set[str]
         problems = validate(record, group[0].line, group[0].file)
         if problems:
             result.errors.extend(problems)
-        else:
-            result.records.append(record)
+            continue
+        result.records.append(record)
+        for r in group:
+            legacy.setdefault(make_id(SOURCE, legacy_key(r.name1, r.street, r.zip)), record.id)
+    current = {r.id for r in result.records}
+    result.replaced_ids.update({old: new for old, new in sorted(legacy.items()) if old not in current})
 
 
 def parse(source: str | Path) -> MergeResult:
