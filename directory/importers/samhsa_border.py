@@ -55,16 +55,17 @@ def parse(source: str | Path, *, states: tuple[str, ...] = NEIGHBOURS, miles: fl
         if miles_from_illinois(row.latitude, row.longitude) > miles:
             continue
         near.append(row)
-    for row in near:
-        if not row.county:
+    samhsa.build_records(near, result)
+    result.replaced_ids = {}  # these records are new: no earlier id to map
+    for record in result.records:
+        if not record.county:
             result.warnings.append(
                 samhsa.Problem(
-                    row.line,
+                    None,
                     "county",
-                    f"{row.name1}, {row.city}, {row.state} gives no county; listed without one "
-                    "(no county is guessed for a facility outside Illinois)",
-                    row.file,
+                    f"{record.id} ({record.name}, {record.city}, {record.state}): no file gives its county; "
+                    "listed without one (no county is guessed for a facility outside Illinois)",
+                    "national files",
                 )
             )
-    samhsa.build_records(near, result)
     return result
