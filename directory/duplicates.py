@@ -70,7 +70,23 @@ _ABBREVIATIONS = {
     "tenth": "10th",
 }
 NAME_NOISE = frozenset(
-    {"inc", "llc", "ltd", "corp", "corporation", "the", "of", "and", "pc", "sc", "nfp", "dba", "at", "a", "co"}
+    {
+        "inc",
+        "llc",
+        "ltd",
+        "corp",
+        "corporation",
+        "the",
+        "of",
+        "and",
+        "pc",
+        "sc",
+        "nfp",
+        "dba",
+        "at",
+        "a",
+        "co",
+    }
 )
 _DIRECTIONS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw"})
 _UNIT_WORDS = ("ste", "unit", "fl", "rm", "room", "bldg", "building", "apt")
@@ -173,7 +189,7 @@ def street_key(text: str) -> str:
     """House number and the first word of the street name: '3420 N. Rochelle' and '3420 North Rochelle
     Lane' are both '3420 rochelle'; a street line without a number keeps all its words."""
     ws = normalise_street(text).split()
-    if not _numbered(text):
+    if not numbered(text):
         return " ".join(ws)
     rest = [w for w in ws[1:] if w not in _DIRECTIONS]
     return f"{ws[0]} {rest[0]}" if rest else ws[0]
@@ -227,7 +243,7 @@ class Listing:
         return f"{self.brand} {self.programme}".strip()
 
 
-def _numbered(street: str) -> bool:
+def numbered(street: str) -> bool:
     """Whether the street line starts with a house number ("41W400 Silver Glen Rd"; not "5th Avenue")."""
     ws = normalise_street(street).split()
     return bool(ws) and bool(re.match(r"^\d", ws[0])) and not re.match(r"^\d+(st|nd|rd|th)$", ws[0])
@@ -243,7 +259,7 @@ def same_place(a: Listing, b: Listing) -> bool:
     """Same house number and street name, and the same ZIP or points within a quarter mile; a street
     line without a house number ("5th Avenue and Roosevelt Road") matches a point within half a mile."""
     miles = _miles(a, b)
-    if not (_numbered(a.street) and _numbered(b.street)):
+    if not (numbered(a.street) and numbered(b.street)):
         return bool(a.street and b.street) and miles is not None and miles <= 0.5
     if street_key(a.street) != street_key(b.street):
         return False
@@ -331,10 +347,14 @@ def cluster(listings: Sequence[Listing]) -> tuple[list[Cluster], list[NearMiss]]
                 reason = why_same(item, head)
                 if not reason:
                     if not any(m.brand == item.brand for m in g.members):
-                        misses.append(NearMiss(item, head, "same address, but the names do not match; kept apart"))
+                        misses.append(
+                            NearMiss(item, head, "same address, but the names do not match; kept apart")
+                        )
                     continue
                 if any(distinct_programmes(item, m) for m in g.members):
-                    misses.append(NearMiss(item, head, "same address and provider, but a different programme"))
+                    misses.append(
+                        NearMiss(item, head, "same address and provider, but a different programme")
+                    )
                     continue
                 candidates.append((g, reason))
             plain = not programmes(item.programme)
@@ -342,7 +362,11 @@ def cluster(listings: Sequence[Listing]) -> tuple[list[Cluster], list[NearMiss]]
             if plain and len(distinct) > 1:
                 names = "; ".join(g.members[0].full for g in distinct)
                 misses.append(
-                    NearMiss(item, distinct[0].members[0], f"could be any of several programmes here ({names}); kept on its own")
+                    NearMiss(
+                        item,
+                        distinct[0].members[0],
+                        f"could be any of several programmes here ({names}); kept on its own",
+                    )
                 )
                 groups.append(Cluster([item], []))
                 continue
@@ -372,7 +396,11 @@ def surplus(listings: Sequence[Listing]) -> dict:
         "surplus": extra,
         "percent": round(100 * extra / total, 2) if total else 0.0,
         "groups": [
-            {"ids": [str(m.ref) for m in c.members], "names": [m.full for m in c.members], "reasons": c.reasons}
+            {
+                "ids": [str(m.ref) for m in c.members],
+                "names": [m.full for m in c.members],
+                "reasons": c.reasons,
+            }
             for c in groups
         ],
     }

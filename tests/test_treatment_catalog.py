@@ -45,12 +45,19 @@ def test_named_duplicates_are_one_record(built):
     assert ctcc[0].name == "Chicago Treatment and Counseling Centers Inc III (CTCC)"
     heights = at(records, "1473 Ring", "60409")
     assert len(heights) == 1 and heights[0].subcategory == "opioid_treatment_program"
-    assert not [r for r in records.values() if r.id.startswith("samhsa-great-heights") and r.zip == "60409"][1:]
+    assert not [r for r in records.values() if r.id.startswith("samhsa-great-heights") and r.zip == "60409"][
+        1:
+    ]
 
 
 @pytest.mark.parametrize(
     "street, zip5",
-    [("10257 State Route 3", "62278"), ("104 Northtown", "62286"), ("115 East Stacey", "62233"), ("109 West Elm", "62271")],
+    [
+        ("10257 State Route 3", "62278"),
+        ("104 Northtown", "62286"),
+        ("115 East Stacey", "62233"),
+        ("109 West Elm", "62271"),
+    ],
 )
 def test_comwell_keeps_its_new_name_and_human_service_center_as_alias(built, street, zip5):
     """ComWell and its former name Human Service Center are one record at each of their four addresses."""
@@ -93,7 +100,10 @@ def test_loretto_hospital_units_stay_apart(built):
     """Loretto's behavioural-health unit and its addiction centre at 645 S Central are two records."""
     records, _ = built
     here = at(records, "645 South Central", "60644")
-    assert sorted(r.name for r in here) == ["Loretto Hospital – Addiction Center", "Loretto Hospital – Behavioral Health Unit"]
+    assert sorted(r.name for r in here) == [
+        "Loretto Hospital – Addiction Center",
+        "Loretto Hospital – Behavioral Health Unit",
+    ]
 
 
 def test_surplus_duplicates_at_most_one_percent(built):
@@ -131,7 +141,9 @@ def test_every_treatment_record_says_substance_use_or_mental_health(built):
     records, _ = built
     samhsa_records = [r for r in records.values() if r.source in ("samhsa", "cms-otp")]
     assert all({"substance_use", "mental_health"} & set(r.services) for r in samhsa_records)
-    mh_only = [r for r in samhsa_records if "mental_health" in r.services and "substance_use" not in r.services]
+    mh_only = [
+        r for r in samhsa_records if "mental_health" in r.services and "substance_use" not in r.services
+    ]
     assert len(mh_only) > 200 and all(r.subcategory == "mental_health" for r in mh_only)
 
 
@@ -141,7 +153,11 @@ def test_quincy_recovery_residence_is_housing(built):
     home = records["samhsa-preferred-family-healthc-6cf4376983"]
     assert home.category == "recovery_housing" and home.city == "Quincy"
     assert "Great River Recovery" in home.name
-    assert not [r for r in records.values() if r.source == "samhsa" and r.category == "treatment" and "Recovery Home" in r.name]
+    assert not [
+        r
+        for r in records.values()
+        if r.source == "samhsa" and r.category == "treatment" and "Recovery Home" in r.name
+    ]
 
 
 def test_dui_evaluation_sites_say_so(built):
@@ -165,7 +181,11 @@ def test_methadone_only_on_opioid_treatment_programmes(built):
     for r in records.values():
         if "methadone" in r.moud_services and "opioid_treatment_program" not in r.services:
             assert "no opioid treatment program list names this address" in r.notes, r.id
-    others = [r for r in records.values() if "methadone" in r.moud_services and "opioid_treatment_program" not in r.services]
+    others = [
+        r
+        for r in records.values()
+        if "methadone" in r.moud_services and "opioid_treatment_program" not in r.services
+    ]
     assert len(others) <= 8
 
 
@@ -208,7 +228,11 @@ def test_cms_confirms_otps_with_phone_and_2022_date(built):
     """A CMS match gives the OTP its phone and the June 2022 date; a CMS-only OTP is a record of its own."""
     records, report = built
     heights = at(records, "1473 Ring", "60409")[0]
-    assert "(708) 862-8156" in heights.phones and heights.as_of == "2022-06-01" and heights.date_basis == "source"
+    assert (
+        "(708) 862-8156" in heights.phones
+        and heights.as_of == "2022-06-01"
+        and heights.date_basis == "source"
+    )
     assert "CMS" in heights.notes
     fox_lake = records["cms-otp-1922543461"]
     assert fox_lake.source == "cms-otp" and fox_lake.phones == ("(224) 908-3005",)
@@ -285,7 +309,8 @@ def test_a_row_that_could_be_two_programmes_is_kept_on_its_own_and_reported(tmp_
 def test_an_extension_alone_is_reported_not_guessed(tmp_path):
     """A phone of "ext. 12" alone is a report line, and the record carries only the real number."""
     (tmp_path / "il_samhsa_mental_health_facilities.csv").write_text(
-        MH_HEADER + "Test Clinic,,10 Test Street,,Peoria,IL,61602,,Peoria,(309) 555-0100,,ext. 12,,,40.69,-89.59,MH\n"
+        MH_HEADER
+        + "Test Clinic,,10 Test Street,,Peoria,IL,61602,,Peoria,(309) 555-0100,,ext. 12,,,40.69,-89.59,MH\n"
     )
     result = samhsa.parse(tmp_path)
     assert result.records[0].phones == ("(309) 555-0100",)
@@ -320,7 +345,9 @@ def test_a_cms_row_matching_two_records_changes_neither(tmp_path):
     found = samhsa.parse(tmp_path)
     assert len(found.records) == 2
     records, added, report = cms_otp.reconcile(found.records, cms_otp.parse(tmp_path / "cms.csv"))
-    assert not added and len(report["ambiguous"]) == 1 and "matches 2 SAMHSA records" in report["ambiguous"][0]
+    assert (
+        not added and len(report["ambiguous"]) == 1 and "matches 2 SAMHSA records" in report["ambiguous"][0]
+    )
     assert all(not r.phones for r in records)
 
 

@@ -58,11 +58,17 @@ def _dialable(phones: tuple[str, ...]) -> list[str]:
 
 def _sourcing(record: Resource) -> tuple:
     """How well a record is sourced: confirmed, dated by its source, number of pages cited."""
-    cited = 1 + len(re.findall(r"https?://", record.notes.split("Other sources:", 1)[-1])) if "Other sources:" in record.notes else 1
+    cited = (
+        1 + len(re.findall(r"https?://", record.notes.split("Other sources:", 1)[-1]))
+        if "Other sources:" in record.notes
+        else 1
+    )
     return (record.verification == "confirmed", record.date_basis == "source", cited)
 
 
-def one_record_per_line(lines: list[Resource], others: list[Resource]) -> tuple[list[Resource], list[Resource], list[str]]:
+def one_record_per_line(
+    lines: list[Resource], others: list[Resource]
+) -> tuple[list[Resource], list[Resource], list[str]]:
     """The crisis-lines file and the compiled statewide rows list some lines twice: keep the
     best-sourced record of each line (its own fields, plus the other's extra numbers) and report the other."""
     report: list[str] = []
@@ -131,7 +137,9 @@ def build(shared: Path, out: Path, ingested: str = INGESTED) -> dict:
     report["sources"][2]["added"] = cms_report["added"]
     report["sources"][3]["merged_lines"] = line_merges
     figure = duplicates_cmd.measure(records)
-    report["duplicates"] = {k: figure[k] for k in ("category", "listings", "facilities", "surplus", "percent")}
+    report["duplicates"] = {
+        k: figure[k] for k in ("category", "listings", "facilities", "surplus", "percent")
+    }
     report["duplicates"]["groups"] = figure["groups"]
     out.mkdir(parents=True, exist_ok=True)
     tmp_db = out / "catalog.db.building"

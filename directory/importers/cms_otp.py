@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from directory import duplicates, geo
-from directory.duplicates import Listing
+from directory.importers import samhsa
 from directory.importers.project_csv import decode_text
 from directory.phones import normalize_phones
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, validate
@@ -59,7 +59,9 @@ def parse(source: str | Path) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = REQUIRED - set(reader.fieldnames or ())
     if missing:
-        result.errors.append(Problem(1, ", ".join(sorted(missing)), "missing columns of the CMS OTP layout", path.name))
+        result.errors.append(
+            Problem(1, ", ".join(sorted(missing)), "missing columns of the CMS OTP layout", path.name)
+        )
         return result
     used: set[str] = set()
     for row in reader:
@@ -121,21 +123,19 @@ def parse(source: str | Path) -> ImportResult:
     return result
 
 
-def _listing(record: Resource) -> Listing:
-    return Listing(record, record.name, "", record.address, record.zip, None, None, (), record.city)
-
-
 def _at_same_address(cms: Resource, other: Resource) -> bool:
     # CMS gives no coordinates and its ZIPs are ZIP+4 of the mail address, so the street key and the
     # town decide: "3420 N ROCHELLE LN, PEORIA 61604" is SAMHSA's "3420 North Rochelle Lane, Peoria 61654".
     if duplicates.street_key(cms.address) != duplicates.street_key(other.address):
         return False
-    if not duplicates._numbered(cms.address):
+    if not duplicates.numbered(cms.address):
         return False
     return cms.zip == other.zip or duplicates.words(cms.city) == duplicates.words(other.city)
 
 
-def reconcile(samhsa_records: list[Resource], cms: ImportResult) -> tuple[list[Resource], list[Resource], dict]:
+def reconcile(
+    samhsa_records: list[Resource], cms: ImportResult
+) -> tuple[list[Resource], list[Resource], dict]:
     """(SAMHSA records with confirmations applied, CMS-only OTP records, report)."""
     records = list(samhsa_records)
     index = {r.id: i for i, r in enumerate(records)}
@@ -158,7 +158,9 @@ def reconcile(samhsa_records: list[Resource], cms: ImportResult) -> tuple[list[R
             continue
         if not chosen:
             added.append(row)
-            report["added"].append(f"{row.id}: {row.name}, {row.address}, {row.city} (no SAMHSA record at this address)")
+            report["added"].append(
+                f"{row.id}: {row.name}, {row.address}, {row.city} (no SAMHSA record at this address)"
+            )
             continue
         confirmed.setdefault(chosen[0].id, []).append(row)
     for rid, rows in confirmed.items():
@@ -179,7 +181,7 @@ def reconcile(samhsa_records: list[Resource], cms: ImportResult) -> tuple[list[R
                 aliases.append(row.name)
         new = old.replace(
             phones=tuple(phones),
-            services=tuple(s for s in duplicates_order(services)),
+            services=tuple(s for s in samhsa.SERVICE_ORDER if s in services),
             moud_services=tuple(m for m in ("methadone", "buprenorphine", "naltrexone") if m in moud),
             subcategory="opioid_treatment_program" if old.category == "treatment" else old.subcategory,
             as_of=max(old.as_of, AS_OF),
@@ -190,13 +192,3 @@ def reconcile(samhsa_records: list[Resource], cms: ImportResult) -> tuple[list[R
         records[index[rid]] = new
         report["matched"].append(f"{', '.join(r.id for r in rows)} → {rid} ({old.name})")
     return records, added, report
-
-
-_ORDER = (
-    "substance_use", "mental_health", "opioid_treatment_program", "outpatient", "intensive_outpatient",
-    "residential", "detox", "hospital_inpatient",
-)  # fmt: skip
-
-
-def duplicates_order(services) -> list[str]:
-    return [s for s in _ORDER if s in services]

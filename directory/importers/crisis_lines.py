@@ -122,7 +122,9 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
         phones, phone_problems = normalize_phones(texts)
         for message in phone_problems:
             result.warnings.append(
-                Problem(line, "phone", f"{message}; the number was left off and nothing was guessed", path.name)
+                Problem(
+                    line, "phone", f"{message}; the number was left off and nothing was guessed", path.name
+                )
             )
         if not phones:
             result.errors.append(
@@ -142,7 +144,9 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
             name=get("name"),
             category="crisis_line",
             subcategory=slug(get("category")).replace("-", "_"),
-            description=" ".join([get("audience")[:1].upper() + get("audience")[1:] + "." if get("audience") else "", *said]).strip(),
+            description=" ".join(
+                [get("audience")[:1].upper() + get("audience")[1:] + "." if get("audience") else "", *said]
+            ).strip(),
             phones=phones,
             website=get("web"),
             format="phone",

@@ -33,7 +33,11 @@ LAYOUTS = {
         AS_OF_2021,
         "SAMHSA substance use facilities (as of 2021)",
     ),
-    "il_samhsa_mental_health_facilities.csv": ("mh", AS_OF_2021, "SAMHSA mental health facilities (as of 2021)"),
+    "il_samhsa_mental_health_facilities.csv": (
+        "mh",
+        AS_OF_2021,
+        "SAMHSA mental health facilities (as of 2021)",
+    ),
     "il_samhsa_opioid_treatment_programs.csv": (
         "otp",
         AS_OF_2021,
@@ -179,7 +183,9 @@ class MergeResult(ImportResult):
         self.replaced_ids: dict[str, str] = {}
 
 
-def row_from_csv(layout: str, row: dict[str, str], file: str, line: int, label: str, as_of: str) -> tuple[SourceRow, list[str]]:
+def row_from_csv(
+    layout: str, row: dict[str, str], file: str, line: int, label: str, as_of: str
+) -> tuple[SourceRow, list[str]]:
     """A file row in common fields, and the phone problems it had (each reported, none guessed)."""
     if layout == "otp":
         name1, name2 = clean_text(row.get("program_name") or row.get("ID")), ""
@@ -194,7 +200,11 @@ def row_from_csv(layout: str, row: dict[str, str], file: str, line: int, label: 
     else:
         name1, name2 = _na(row.get("name1")), _na(row.get("name2"))
         street, street2 = _na(row.get("street1")), _na(row.get("street2"))
-        city, state, zip5 = clean_text(row.get("city")), clean_text(row.get("state")), _zip5(row.get("zip", ""))
+        city, state, zip5 = (
+            clean_text(row.get("city")),
+            clean_text(row.get("state")),
+            _zip5(row.get("zip", "")),
+        )
         lat, lon = _float(row.get("latitude")), _float(row.get("longitude"))
     out = SourceRow(
         file=file, line=line, label=label, as_of=as_of, layout=layout,
@@ -246,7 +256,12 @@ def read_rows(
         if layout is None or not wanted <= header:
             missing = sorted(HEADERS.get(layout or "sud", set()) - header)
             result.errors.append(
-                Problem(1, ", ".join(missing), "this is not one of the SAMHSA layouts this importer reads", file.name)
+                Problem(
+                    1,
+                    ", ".join(missing),
+                    "this is not one of the SAMHSA layouts this importer reads",
+                    file.name,
+                )
             )
             continue
         for row in reader:
@@ -256,12 +271,18 @@ def read_rows(
             result.rows_read += 1
             item, phone_problems = row_from_csv(layout, row, file.name, line, label, as_of)
             for message in phone_problems:
-                result.warnings.append(Problem(line, "phone", f"{message}; the number was left off", file.name))
+                result.warnings.append(
+                    Problem(line, "phone", f"{message}; the number was left off", file.name)
+                )
             if not item.name1:
-                result.errors.append(Problem(line, "name1", "the facility has no name; the row was left out", file.name))
+                result.errors.append(
+                    Problem(line, "name1", "the facility has no name; the row was left out", file.name)
+                )
                 continue
             if not item.street and not item.city:
-                result.errors.append(Problem(line, "street1", "the row has no address; it was left out", file.name))
+                result.errors.append(
+                    Problem(line, "street1", "the row has no address; it was left out", file.name)
+                )
                 continue
             full = f"{item.name1} {item.name2}"
             if _CUSTODY.search(full):
@@ -366,7 +387,12 @@ def _kind(name: str, services: set[str], moud: set[str]) -> tuple[str, str, str]
             "recovery_home",
             "A recovery residence listed by SAMHSA's treatment locator; ask about licensure and openings.",
         )
-    if _DUI.search(name) and not _OTHER_CARE.search(_DUI.sub("", name)) and "mental_health" not in services and not moud:
+    if (
+        _DUI.search(name)
+        and not _OTHER_CARE.search(_DUI.sub("", name))
+        and "mental_health" not in services
+        and not moud
+    ):
         return (
             "treatment",
             "dui_evaluation",
@@ -392,12 +418,16 @@ def _care_kinds(name: str) -> set[str]:
     ):
         if word in f" {name.lower()}":
             kinds.add(kind)
-    if "intensive_outpatient" in kinds and "outpatient" in kinds and "outpatient" not in name.lower().replace("intensive outpatient", ""):
+    if (
+        "intensive_outpatient" in kinds
+        and "outpatient" in kinds
+        and "outpatient" not in name.lower().replace("intensive outpatient", "")
+    ):
         kinds.discard("outpatient")
     return kinds
 
 
-_SERVICE_ORDER = (
+SERVICE_ORDER = (
     "substance_use", "mental_health", "opioid_treatment_program", "outpatient", "intensive_outpatient",
     "residential", "detox", "hospital_inpatient",
 )  # fmt: skip
@@ -421,7 +451,11 @@ def to_resource(group: list[SourceRow], result: MergeResult, used_ids: set[str])
             "this address: call to confirm before referring for methadone."
         )
         result.near_misses.append(
-            {"rows": [r.where for r in group], "names": [name], "reason": "methadone listed, but not an OTP in any list"}
+            {
+                "rows": [r.where for r in group],
+                "names": [name],
+                "reason": "methadone listed, but not an OTP in any list",
+            }
         )
     category, subcategory, description = _kind(name, services, moud)
     services |= _care_kinds(f"{name1} {name2}")
@@ -431,7 +465,9 @@ def to_resource(group: list[SourceRow], result: MergeResult, used_ids: set[str])
     phones: list[str] = []
     for r in group:
         phones.extend(p for p in r.phones if p not in phones)
-    point = next(((r.latitude, r.longitude) for r in group if r.latitude is not None and r.longitude is not None), None)
+    point = next(
+        ((r.latitude, r.longitude) for r in group if r.latitude is not None and r.longitude is not None), None
+    )
     website = next((r.website for r in group if r.website), "")
     street2 = _longest([r.street2 for r in group if r.street2])
     county = next((r.county for r in group if r.county), "")
@@ -463,7 +499,7 @@ def to_resource(group: list[SourceRow], result: MergeResult, used_ids: set[str])
         phones=tuple(phones),
         website=website,
         format="in_person",
-        services=tuple(s for s in _SERVICE_ORDER if s in services),
+        services=tuple(s for s in SERVICE_ORDER if s in services),
         moud_services=tuple(m for m in ("methadone", "buprenorphine", "naltrexone") if m in moud),
         source=SOURCE,
         source_url=SOURCE_URL,

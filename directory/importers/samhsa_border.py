@@ -40,7 +40,9 @@ def miles_from_illinois(latitude: float, longitude: float) -> float:
     return float(geo.haversine_miles(latitude, longitude, lats, lons).min())
 
 
-def parse(source: str | Path, *, states: tuple[str, ...] = NEIGHBOURS, miles: float = MILES) -> samhsa.MergeResult:
+def parse(
+    source: str | Path, *, states: tuple[str, ...] = NEIGHBOURS, miles: float = MILES
+) -> samhsa.MergeResult:
     """Facilities of the national files in `states` within `miles` of Illinois, merged, with their state."""
     path = Path(source)
     files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in LAYOUTS)
