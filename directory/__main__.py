@@ -8,7 +8,19 @@ import sys
 from pathlib import Path
 
 # command name -> module under directory.commands, each with add_parser(subparsers) and run(args) -> int
-COMMANDS = ("build", "validate", "import", "stats", "search", "export", "export-feed", "plan", "refresh", "coverage")
+COMMANDS = (
+    "build",
+    "validate",
+    "import",
+    "stats",
+    "search",
+    "export",
+    "export-feed",
+    "plan",
+    "refresh",
+    "coverage",
+    "duplicates",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

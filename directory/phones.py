@@ -68,7 +68,7 @@ class Phone:
         return self.display()
 
 
-_SMS_RE = re.compile(r"^text\s+(?:([A-Za-z0-9]+)\s+to\s+)?([0-9][0-9 ()+.\-]{3,})$", re.IGNORECASE)
+_SMS_RE = re.compile(r"^text\s+(?:([A-Za-z0-9]+)\s+to\s+)?([0-9(][0-9 ()+.\-]{3,})$", re.IGNORECASE)
 _PRESS_RE = re.compile(r"[,;]?\s*(?:then\s+)?(?:press|option|menu:?\s*option)\s+(\d)\b", re.IGNORECASE)
 _EXT_RE = re.compile(r"\s*(?:,|;)?\s*(?:ext\.?|extension|x)\s*(\d{1,6})\s*$", re.IGNORECASE)
 _PAREN_RE = re.compile(r"\(([^()]*)\)")

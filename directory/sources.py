@@ -6,6 +6,7 @@ from pathlib import Path
 
 SOURCE_NAMES = {
     "samhsa": "SAMHSA treatment directory (via OEPS)",
+    "cms-otp": "CMS list of Medicare-enrolled opioid treatment programs (June 2022)",
     "il-crisis-lines": "Illinois crisis and help lines (compiled from cited pages)",
     "il-statewide": "Statewide and online resources (compiled from cited pages)",
     "il-housing": "Illinois recovery homes (compiled from cited pages)",

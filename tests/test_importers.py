@@ -90,7 +90,7 @@ def test_samhsa_merge_on_a_small_generated_folder(tmp_path):
     assert len(result.records) == 1
     merged = result.records[0]
     assert merged.moud_services == ("buprenorphine",) and merged.services == ("substance_use",)
-    assert merged.as_of == "2021-07-23"
+    assert merged.as_of == "2021-01-01"  # "SAMHSA directory, as of 2021"
     assert [e.row for e in result.errors] == [3] and "no name" in result.errors[0].message
 
 

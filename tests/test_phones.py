@@ -18,6 +18,7 @@ from directory.phones import PhoneError, normalize_phones, parse_phone
         ("(217) 782-4977 ext. 12", "(217) 782-4977 ext. 12", "tel:+12177824977;ext=12"),
         ("217.782.4977 x12", "(217) 782-4977 ext. 12", "tel:+12177824977;ext=12"),
         ("text HOME to 741741", "text HOME to 741741", "sms:741741?&body=HOME"),
+        ("text 877-863-6338", "text (877) 863-6338", "sms:+18778636338"),
     ],
 )
 def test_a_phone_has_one_display_form_and_a_link(text, shown, link):

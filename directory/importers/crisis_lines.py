@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from directory.importers.project_csv import decode_text
+from directory.phones import normalize_phones
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, slug, validate
 
 SOURCE = "il-crisis-lines"
@@ -31,6 +32,45 @@ REQUIRED = {
 }
 _DISAGREE = re.compile(r"sources disagree", re.I)
 _MAY_HAVE_ENDED = re.compile(r"confirm it still operates|may (no longer|have ended)", re.I)
+# An aside that is an instruction, not a spelling of the number: "(menu: option 2, then option 5)".
+_INSTRUCTION = re.compile(r"\s*\(([^()]*(?::|option)[^()]*)\)")
+
+
+def phone_lines(phone: str, text: str) -> tuple[list[str], list[str]]:
+    """(phone texts for `normalize_phones`, sentences for the description) from the two phone columns.
+
+    TTY lines and menu instructions go to the description, since a stored phone is one dialable line.
+    """
+    lines: list[str] = []
+    said: list[str] = []
+    for part in [p.strip() for p in re.split(r";", phone or "") if p.strip()] + [
+        p.strip() for p in re.split(r";", text or "") if p.strip()
+    ]:
+        low = part.lower()
+        if low.startswith("tty"):
+            said.append(f"TTY: {part[3:].strip()}.")
+            continue
+        for aside in _INSTRUCTION.findall(part):
+            # Several menu keys in a row cannot be one "press" key: they are said in words instead.
+            aside = re.sub(r"^menu:\s*", "", aside.strip(), flags=re.I)
+            said.append(f"Phone menu: {aside}." if "option" in aside.lower() else f"{aside}.")
+        part = _INSTRUCTION.sub("", part).strip()
+        call_text = re.match(r"^call or text\s+(.+)$", part, re.I)
+        if call_text:
+            lines += [call_text.group(1), f"text {call_text.group(1)}"]
+            continue
+        zip_text = re.match(r"^text your zip code to\s+(\d{4,6})\b", part, re.I)
+        if zip_text:
+            lines.append(f"text {zip_text.group(1)}")
+            said.append(f"Text your ZIP code to {zip_text.group(1)}.")
+            continue
+        if low.startswith("text ") or re.match(r"^[\d(+]", part):
+            if low.startswith("text ") and not re.match(r"^text\s+(\w+\s+to\s+)?[\d ()+.-]+$", part, re.I):
+                said.append(part[:1].upper() + part[1:] + ".")
+            lines.append(part)
+        elif part:
+            said.append(part[:1].upper() + part[1:] + ".")
+    return lines, said
 
 
 def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
@@ -78,6 +118,24 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
             )
             continue
         scope = get("scope")
+        texts, said = phone_lines(get("phone"), get("text"))
+        phones, phone_problems = normalize_phones(texts)
+        for message in phone_problems:
+            result.warnings.append(
+                Problem(
+                    line, "phone", f"{message}; the number was left off and nothing was guessed", path.name
+                )
+            )
+        if not phones:
+            result.errors.append(
+                Problem(
+                    line,
+                    "phone",
+                    "no number in this row can be dialled or texted; left out until the source gives one",
+                    path.name,
+                )
+            )
+            continue
         notes = "" if note.lower() == "none" else f"Source note: {note}"
         if len(urls) > 1:
             notes = (notes + " " if notes else "") + "Other sources: " + " ; ".join(urls[1:])
@@ -86,8 +144,10 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
             name=get("name"),
             category="crisis_line",
             subcategory=slug(get("category")).replace("-", "_"),
-            description=get("audience"),
-            phones=tuple(p for p in (get("phone"), get("text")) if p),
+            description=" ".join(
+                [get("audience")[:1].upper() + get("audience")[1:] + "." if get("audience") else "", *said]
+            ).strip(),
+            phones=phones,
             website=get("web"),
             format="phone",
             coverage="national" if scope.startswith("US") else "statewide",
@@ -95,6 +155,7 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
             source=SOURCE,
             source_url=urls[0],
             as_of=ingested,
+            date_basis="added",
             verification="unconfirmed" if _MAY_HAVE_ENDED.search(note) else "confirmed",
             notes=(f"Scope: {scope}. " if scope not in ("US", "Illinois") else "") + notes,
         )
