@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, phone_list, read_rows, source_file
+from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Resource, make_id
 
 SOURCE = "chicago-2011"
@@ -66,8 +66,8 @@ def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> 
         state="IL",
         zip=row["zip_code"],
         county="Cook",
-        latitude=lat,
-        longitude=lon,
+        latitude=coordinate(lat),
+        longitude=coordinate(lon),
         geocode_precision=precision,
         phones=phone_list(row["phone"], line, file, result),
         payment=("sliding_fee",) if sliding else (),

@@ -123,3 +123,8 @@ def collect(
         else:
             result.records.append(outcome)
     return result
+
+
+def coordinate(value: float | None) -> float | None:
+    """A latitude or longitude at the catalog's precision (six decimals, about 10 cm), as the CSV keeps it."""
+    return None if value is None else round(value, 6)

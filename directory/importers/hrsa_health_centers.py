@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, phone_list, read_rows, source_file
+from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Problem, Resource, make_id
 
 SOURCE = "hrsa-health-centers"
@@ -57,8 +57,8 @@ def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> 
         address=row["address"],
         city=row["city"],
         state="IL",
-        latitude=lat,
-        longitude=lon,
+        latitude=coordinate(lat),
+        longitude=coordinate(lon),
         geocode_precision=precision,
         phones=phone_list(row["phone"], line, file, result),
         source=SOURCE,

@@ -50,6 +50,9 @@ TERM_FIELDS = (
     "payment",
     "moud_services",
     "meeting_types",
+    "service_area",
+    "aliases",
+    "date_basis",
 )
 VALUE_FIELDS = (
     "source",

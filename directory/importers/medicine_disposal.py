@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, phone_list, read_rows, source_file
+from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Resource, make_id
 
 SOURCE = "chicago-disposal-2014"
@@ -53,8 +53,8 @@ def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> 
         state=row["state"] or "IL",
         zip=row["zip_code"],
         county="Cook",
-        latitude=lat,
-        longitude=lon,
+        latitude=coordinate(lat),
+        longitude=coordinate(lon),
         geocode_precision=precision,
         phones=phone_list(row["phone"], line, file, result),
         website=row.get("website", ""),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, read_rows, source_date
+from directory.importers.cited_rows import collect, coordinate, read_rows, source_date
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -97,8 +97,8 @@ def _record(row: dict[str, str], ingested: str, file: str, line: int) -> Resourc
         state="IL",
         zip=zip_code,
         county="Cook",
-        latitude=lat,
-        longitude=lon,
+        latitude=coordinate(lat),
+        longitude=coordinate(lon),
         geocode_precision=precision,
         payment=("free",),
         source=SOURCE,

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, read_rows, source_date, source_file, split_zip
+from directory.importers.cited_rows import collect, coordinate, read_rows, source_date, source_file, split_zip
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -104,8 +104,8 @@ def _record(row: dict[str, str], ingested: str, file: str, line: int) -> Resourc
         state="IL",
         zip=zip_code,
         county=county,
-        latitude=lat,
-        longitude=lon,
+        latitude=coordinate(lat),
+        longitude=coordinate(lon),
         geocode_precision=precision,
         payment=("free",) if subcategory.startswith("naloxone") else (),
         source=SOURCE,

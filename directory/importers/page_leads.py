@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from directory.importers.cited_rows import collect, read_rows, source_date, source_file
+from directory.importers.cited_rows import collect, coordinate, read_rows, source_date, source_file
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -75,8 +75,8 @@ def _record(row: dict[str, str], ingested: str, file: str, line: int) -> Resourc
         city=row["city"],
         state=row["state"] or "IL",
         county=county,
-        latitude=lat,
-        longitude=lon,
+        latitude=coordinate(lat),
+        longitude=coordinate(lon),
         geocode_precision=precision,
         source=SOURCE,
         source_url=urls[0],
