@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # command name -> module under directory.commands, each with add_parser(subparsers) and run(args) -> int
-COMMANDS = ("build", "validate", "import", "stats", "search", "export", "plan", "refresh")
+COMMANDS = ("build", "validate", "import", "stats", "search", "export", "plan", "refresh", "db")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -369,6 +369,14 @@ ENGLISH: dict[str, str] = {
     "about.sources_missing": "The list of data sources (data/SOURCES.md) is not available.",
     "about.map_credits": "Map software and outline",
     "about.geonames": "ZIP code and city locations: GeoNames (CC BY 4.0), through the `zipcodes` package.",
+    # --- issue 14: the PostgreSQL store and its schema versions ---
+    "store.schema_older": (
+        "the catalog database {where} has schema version {have}, this app needs {need}: run `{command}`"
+    ),
+    "store.schema_newer": (
+        "the catalog database {where} has schema version {have}, newer than this app's {need}: "
+        "update the app before starting it"
+    ),
 }
 
 _FIELD_RE = re.compile(r"\{(\w+)")

@@ -28,3 +28,7 @@ def shared_data() -> Path:
 def tmp_db(tmp_path: Path) -> Path:
     """A path for a fresh SQLite catalog inside this test's temporary folder (the file does not exist yet)."""
     return tmp_path / "catalog.db"
+
+
+# --- issue 14: a throwaway PostgreSQL server and fresh databases (tests/postgres/fixtures.py) ---
+from tests.postgres.fixtures import pg_server, pg_url, postgresql_proc  # noqa: E402, F401
