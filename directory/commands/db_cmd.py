@@ -7,20 +7,21 @@ import sys
 
 from directory import store as stores
 from directory.catalog import CatalogError
+from directory.store import DB_HELP
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("db", help="upgrade, copy or check the catalog database (SQLite file or PostgreSQL)")
     db_sub = p.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="apply the schema migrations the database lacks")
-    up.add_argument("--db", help="path or postgresql:// URL (default $AFTERCARE_DATABASE_URL, $AFTERCARE_CATALOG)")
+    up.add_argument("--db", help=DB_HELP)
     up.set_defaults(run=run_upgrade)
     cp = db_sub.add_parser("copy", help="copy a whole catalog into an empty store, e.g. SQLite to PostgreSQL")
     cp.add_argument("--from", dest="source", required=True, help="path or postgresql:// URL to copy from")
     cp.add_argument("--to", dest="target", required=True, help="new file or empty postgresql:// database")
     cp.set_defaults(run=run_copy)
     ck = db_sub.add_parser("check", help="health check: reachable, schema current; exit 0 when ready")
-    ck.add_argument("--db", help="path or postgresql:// URL (default $AFTERCARE_DATABASE_URL, $AFTERCARE_CATALOG)")
+    ck.add_argument("--db", help=DB_HELP)
     ck.add_argument("--json", action="store_true", help="print JSON")
     ck.set_defaults(run=run_check)
 

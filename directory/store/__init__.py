@@ -19,6 +19,7 @@ from directory.words import t
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 UPGRADE_COMMAND = "python -m directory db upgrade"
+DB_HELP = "catalog file or postgresql:// URL (default: $AFTERCARE_DATABASE_URL, $AFTERCARE_CATALOG, data/catalog.db)"
 
 
 @runtime_checkable
@@ -167,6 +168,7 @@ def upgrade(target: str | Path) -> list[str]:
 
 
 __all__: Sequence[str] = (
+    "DB_HELP",
     "Store",
     "SchemaMismatch",
     "open_store",

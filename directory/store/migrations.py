@@ -130,7 +130,8 @@ def upgrade(store) -> list[str]:
                     continue
                 step(cur)
                 cur.execute(
-                    "INSERT INTO schema_migrations(version, description) VALUES (%s, %s)", (version, description)
+                    "INSERT INTO schema_migrations(version, description) VALUES (%s, %s)",
+                    (version, description),
                 )
                 done.append(f"{version}: {description}")
             present = _columns(conn)
