@@ -144,9 +144,8 @@ def concurrent_searches(url: str, count: int) -> None:
 
 
 def throwaway_server(tmp: str):
-    from pytest_postgresql.executors import PostgreSQLExecutor
-
     import port_for
+    from pytest_postgresql.executors import PostgreSQLExecutor
 
     port = port_for.select_random()
     server = PostgreSQLExecutor(
@@ -194,7 +193,11 @@ def main() -> int:
                 verdict = "OK" if seconds <= TARGET_INDEX_SECONDS else "OVER"
                 print(
                     f"index load on app start from {label}: {seconds:.2f} s for {size:,} records"
-                    + (f" [target <= {TARGET_INDEX_SECONDS:.0f} s] {verdict}" if label == "PostgreSQL" else "")
+                    + (
+                        f" [target <= {TARGET_INDEX_SECONDS:.0f} s] {verdict}"
+                        if label == "PostgreSQL"
+                        else ""
+                    )
                 )
             concurrent_searches(url, args.count)
         finally:
