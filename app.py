@@ -35,14 +35,17 @@ PAGES = {
 }
 
 
-@st.cache_resource(show_spinner=False)
-def catalog_store(target: str):
-    """One store per server and catalog (for PostgreSQL a connection pool), shared by every session."""
+@st.cache_resource(show_spinner=False, max_entries=2)
+def catalog_store(target: str, identity: str):
+    """One store per server and catalog (for PostgreSQL a connection pool), shared by every session.
+
+    `identity` changes when a rebuilt SQLite file replaces the old one, so the new file is opened.
+    """
     return stores.open_store(target, pool_size=8)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def load_directory(target: str, version: int):
+def load_directory(target: str, identity: str, version: int):
     """The catalog and its search index, rebuilt only when the catalog version row changes (the key).
 
     Every rerun reads the version (one small query), so an import or refresh made on any server or
@@ -50,7 +53,7 @@ def load_directory(target: str, version: int):
     """
     from directory.search import SearchIndex
 
-    catalog = catalog_store(target)
+    catalog = catalog_store(target, identity)
     return catalog, SearchIndex.from_catalog(catalog)
 
 
@@ -100,7 +103,8 @@ def open_directory() -> bool:
         st.error(t("app.no_catalog"))
         return False
     try:
-        catalog, index = load_directory(target, catalog_store(target).version())
+        identity = stores.identity(target)
+        catalog, index = load_directory(target, identity, catalog_store(target, identity).version())
     except store.CatalogError as exc:
         st.error(t("app.bad_catalog", problem=str(exc)))
         return False

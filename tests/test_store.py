@@ -215,3 +215,55 @@ def test_stats_are_the_same_on_both_stores(store):
     store.import_records([record(1), record(2, city="Evanston", county="Cook")], source="t")
     stats = store.stats()
     assert stats["total"] == 2 and stats["county"] == {"(blank)": 1, "Cook": 1}
+
+
+def _app(target, tmp_path, monkeypatch):
+    from tests.app_catalog import new_app
+
+    name = "AFTERCARE_DATABASE_URL" if stores.is_database_url(target) else "AFTERCARE_CATALOG"
+    app = new_app(tmp_path / "unused", monkeypatch, env={name: target})
+    if name == "AFTERCARE_CATALOG":
+        monkeypatch.delenv("AFTERCARE_DATABASE_URL", raising=False)
+    return app.run()
+
+
+def test_app_keeps_one_index_per_catalog_version(store, target, tmp_path, monkeypatch):
+    """Visitors share the index until an import changes the version; the next visitor gets the new listing."""
+    from tests.app_catalog import markdown_text
+    from tests.app_catalog import test_records as generated_records
+
+    (tmp_path / "unused").mkdir()
+    store.import_records(generated_records(), source="generated-test")
+    first = _app(target, tmp_path, monkeypatch)
+    second = _app(target, tmp_path, monkeypatch)
+    assert not first.exception and not first.error
+    assert first.session_state["search_index"] is second.session_state["search_index"]  # built once
+    new = generated_records()[0].replace(id="test-new", name="Generated test newly imported group")
+    store.import_records([new], source="generated-test")
+    third = _app(target, tmp_path, monkeypatch)
+    assert third.session_state["search_index"] is not first.session_state["search_index"]
+    assert "Generated test newly imported group" in markdown_text(third)
+    assert "Generated test newly imported group" not in markdown_text(first)
+
+
+def test_app_opens_a_rebuilt_sqlite_file_renamed_over_the_old(tmp_path, monkeypatch):
+    """`make build-catalog` renames a new file over the old: the running server opens the new one."""
+    from directory.catalog import Catalog
+    from tests.app_catalog import markdown_text
+    from tests.app_catalog import test_records as generated_records
+
+    (tmp_path / "unused").mkdir()
+    target = tmp_path / "catalog.db"
+    with Catalog(target) as catalog:
+        catalog.import_records(generated_records(), source="generated-test")
+    before = _app(str(target), tmp_path, monkeypatch)
+    assert "Generated test support group 1" in markdown_text(before)
+    with Catalog(tmp_path / "rebuilt.db") as catalog:  # the same version number, other listings
+        catalog.import_records(
+            [generated_records()[0].replace(id="test-rebuilt", name="Generated test rebuilt group")],
+            source="generated-test",
+        )
+    (tmp_path / "rebuilt.db").replace(target)
+    after = _app(str(target), tmp_path, monkeypatch)
+    assert "Generated test rebuilt group" in markdown_text(after)
+    assert "Generated test support group 1" not in markdown_text(after)

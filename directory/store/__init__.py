@@ -79,6 +79,21 @@ def default_target() -> str:
     )
 
 
+def identity(target: object) -> str:
+    """What tells one catalog at `target` from a replacement: a SQLite file's device and inode.
+
+    Unlike modification times this does not move when the file is opened or written (WAL), only when
+    a rebuilt catalog is renamed over it. A database URL names one database: "".
+    """
+    if is_database_url(target):
+        return ""
+    try:
+        info = Path(str(target)).stat()
+    except OSError:
+        return ""
+    return f"{info.st_dev}:{info.st_ino}"
+
+
 def display_target(target: object) -> str:
     """The target as it may be shown or logged: a URL loses its password."""
     text = str(target)
@@ -174,6 +189,7 @@ __all__: Sequence[str] = (
     "open_store",
     "default_target",
     "display_target",
+    "identity",
     "is_database_url",
     "check",
     "upgrade",
