@@ -298,3 +298,29 @@ def test_no_page_importer_or_renderer_knows_the_store_kind():
             continue
         text = path.read_text(encoding="utf-8")
         assert "psycopg" not in text and "PostgresCatalog" not in text, path
+
+
+def test_one_curation_queue_for_every_server(pg_url, tmp_path, monkeypatch):
+    """A request filed through one server is resolved by a curator on another; the Catalog page shows PostgreSQL."""
+    from directory.curation import hash_password
+    from tests.app_catalog import open_page
+    from tests.app_catalog import test_records as generated_records
+
+    password = "generated-test-password"
+    with stores.open_store(pg_url) as store:
+        store.import_records(generated_records(), source="generated-test")
+        request_id = store.add_correction("test-1", "generated test report from another server")
+    env = {
+        "AFTERCARE_DATABASE_URL": pg_url,
+        "AFTERCARE_CURATOR_PASSWORD_HASH": hash_password(password, n=2**10),
+    }
+    at = open_page(new_app(tmp_path, monkeypatch, env=env), "pages/catalog.py")
+    assert not at.exception and not at.error
+    assert "8 listings in the directory" in markdown_text(at)
+    at.text_input(key="curator_password").input(password).run()
+    at.button(key="curator_sign_in").click().run()
+    assert any(t.value == "generated test report from another server" for t in at.text)
+    at.button(key=f"resolve_{request_id}").click().run()
+    with stores.open_store(pg_url, readonly=True) as store:
+        assert store.corrections("open") == []
+        assert [c["status"] for c in store.corrections(None)] == ["resolved"]
