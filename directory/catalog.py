@@ -492,7 +492,7 @@ class Catalog:
         )
         return out
 
-    # for the search index and app servers (the PostgreSQL store has the same three)
+    # for the search index and app servers (the PostgreSQL store has the same two)
     def version(self) -> int:
         """The catalog version: a number that grows with every import or refresh that changed a listing."""
         return int(self.meta(VERSION_KEY, "0") or 0)

@@ -324,3 +324,62 @@ def test_one_curation_queue_for_every_server(pg_url, tmp_path, monkeypatch):
     with stores.open_store(pg_url, readonly=True) as store:
         assert store.corrections("open") == []
         assert [c["status"] for c in store.corrections(None)] == ["resolved"]
+
+
+TYPED = [
+    "aa",
+    "recov",
+    "naloxone",
+    "Chicago",
+    "méxico",
+    "clínica",
+    "st. mary's",
+    "women",
+    "12 step",
+    "alcoholics anonymous",
+    "sober living",
+    "spanish",
+    "nouveau café",
+    "988",
+    '"',
+    "a OR",
+    "NEAR(a b)",
+    "col:x",
+    ")\"*'",
+    "🙂",
+    "ü" * 50,
+]
+
+
+@pytest.fixture(scope="module")
+def shipped_on_both(pg_server, tmp_path_factory):
+    """The shipped catalog in SQLite and in PostgreSQL (copied with `db copy`), with a search index on each."""
+    from directory.search import SearchIndex
+
+    db = tmp_path_factory.mktemp("shipped") / "catalog.db"
+    csv_to_sqlite(DEFAULT_CSV, db)
+    url = new_database(pg_server, schema=False)
+    assert main(["db", "copy", "--from", str(db), "--to", url]) == 0
+    sqlite_store, pg_store = stores.open_store(db, readonly=True), stores.open_store(url, readonly=True)
+    yield SearchIndex.from_catalog(sqlite_store), SearchIndex.from_catalog(pg_store)
+    sqlite_store.close()
+    pg_store.close()
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_text_search_finds_the_same_listings_as_fts5_in_the_shipped_catalog(shipped_on_both, typed):
+    """Typed words over the 1,100-odd real listings: PostgreSQL's text search finds exactly what FTS5 finds."""
+    sqlite_index, pg_index = shipped_on_both
+
+    def found(index) -> set[str]:
+        mask = index.text_mask(typed)
+        return set() if mask is None else {index.ids[i] for i in range(len(index)) if mask[i]}
+
+    assert found(pg_index) == found(sqlite_index)
+
+
+def test_the_shipped_catalog_has_matches_for_the_typed_words(shipped_on_both):
+    """The comparison above is not empty-versus-empty: most typed words match real listings."""
+    sqlite_index, _ = shipped_on_both
+    hits = [t for t in TYPED if (m := sqlite_index.text_mask(t)) is not None and m.any()]
+    assert len(hits) >= 8, hits
