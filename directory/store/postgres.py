@@ -27,6 +27,7 @@ from directory.catalog import (
     stored_values,
 )
 from directory.schema import FIELD_NAMES, Problem, Resource, is_validated, validate
+from directory.store.migrations import document
 
 _COLS = ", ".join(f'"{n}"' for n in FIELD_NAMES)
 _PHRASE_RE = re.compile(r'"([^"]*)"(\*?)|([^\s"]+)')
@@ -166,10 +167,11 @@ class PostgresCatalog:
         query = tsquery(match)
         if not query:
             return []
+        stems = f"{document('aftercare_en')} || {document('aftercare_es')}"
         sql = (
             "SELECT id FROM resources, to_tsquery('aftercare_simple', %(q)s) q, "
             "to_tsquery('aftercare_en', %(q)s) en, to_tsquery('aftercare_es', %(q)s) es "
-            "WHERE search @@ q ORDER BY ts_rank(search, q) + ts_rank(stems, en || es) DESC, id"
+            f"WHERE search @@ q ORDER BY ts_rank(search, q) + ts_rank({stems}, en || es) DESC, id"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
