@@ -121,9 +121,12 @@ def concurrent_searches(url: str, count: int) -> None:
             index._fts_cache.clear()
 
     threads = [threading.Thread(target=session, args=(n,)) for n in range(SESSIONS)]
-    importer = child(url, count, word="Renamed")
     for thread in threads:
         thread.start()
+    quiet_start = time.perf_counter()
+    time.sleep(10)  # the same sessions with no import running, to compare
+    quiet_end = time.perf_counter()
+    importer = child(url, count, word="Renamed")
     assert importer.stdout.readline().strip() == "importing"
     start = time.perf_counter()
     result = figures(importer)
@@ -133,6 +136,12 @@ def concurrent_searches(url: str, count: int) -> None:
         thread.join()
     store.close()
     window = end - start
+    quiet = sorted(took * 1000 for began, took in latencies if quiet_start <= began <= quiet_end)
+    print(
+        f"{SESSIONS} concurrent sessions, no import running ({quiet_end - quiet_start:.0f} s): "
+        f"{len(quiet):,} searches, latency median {statistics.median(quiet):.0f} ms, "
+        f"p95 {quiet[int(0.95 * (len(quiet) - 1))]:.0f} ms"
+    )
     ms = sorted(took * 1000 for began, took in latencies if start <= began <= end)
     p95 = ms[int(0.95 * (len(ms) - 1))] if ms else float("nan")
     print(
