@@ -267,3 +267,20 @@ def test_app_opens_a_rebuilt_sqlite_file_renamed_over_the_old(tmp_path, monkeypa
     after = _app(str(target), tmp_path, monkeypatch)
     assert "Generated test rebuilt group" in markdown_text(after)
     assert "Generated test support group 1" not in markdown_text(after)
+
+
+def test_db_upgrade_of_a_sqlite_file(tmp_path, capsys):
+    """`db upgrade` on a SQLite file: a file without its version row gets it; one from newer code is refused."""
+    from directory.__main__ import main
+    from directory.catalog import Catalog
+
+    with Catalog(tmp_path / "c.db") as catalog:
+        catalog.conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    assert main(["db", "upgrade", "--db", str(tmp_path / "c.db")]) == 0
+    assert "schema already current" in capsys.readouterr().out
+    with stores.open_store(tmp_path / "c.db", readonly=True) as store:
+        assert stores.schema_versions(store) == (1, 1)
+    with Catalog(tmp_path / "c.db") as catalog:
+        catalog.set_meta("schema_version", "9")
+    assert main(["db", "upgrade", "--db", str(tmp_path / "c.db")]) == 2
+    assert "newer than this app" in capsys.readouterr().err

@@ -171,14 +171,10 @@ def upgrade(target: str | Path) -> list[str]:
 
         with PostgresCatalog(target, pool_size=1) as store:
             return migrations.upgrade(store)
-    # SQLite has one schema version so far: opening it for writing creates whatever is missing.
+    # SQLite has one schema version so far, and opening a file for writing creates whatever it lacks
+    # (its schema_version row too); a file from newer code is refused as the app would refuse it.
     with Catalog(target) as store:
-        have = int(store.meta("schema_version", "0") or 0)
-        if have > sqlite_store.SCHEMA_VERSION:
-            check(store)
-        if have < sqlite_store.SCHEMA_VERSION:
-            store.set_meta("schema_version", str(sqlite_store.SCHEMA_VERSION))
-            return [f"schema version {sqlite_store.SCHEMA_VERSION}"]
+        check(store)
     return []
 
 
