@@ -5,7 +5,6 @@ file and printouts go straight to the clinician's browser as downloads. What eac
 described in directory/plan_form.py; this page draws it.
 """
 
-
 import streamlit as st
 
 from components.shell import require_shell
