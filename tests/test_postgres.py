@@ -383,3 +383,26 @@ def test_the_shipped_catalog_has_matches_for_the_typed_words(shipped_on_both):
     sqlite_index, _ = shipped_on_both
     hits = [t for t in TYPED if (m := sqlite_index.text_mask(t)) is not None and m.any()]
     assert len(hits) >= 8, hits
+
+
+def test_a_lost_connection_is_a_catalog_error_and_the_pool_recovers(pg_url):
+    """When the server drops the store's connections, the next read says so in words; the one after works."""
+    with stores.open_store(pg_url, pool_size=1) as store:
+        store.import_records([record(1)], source="t")
+        sql(
+            pg_url,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'aftercare' AND datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        _wait_for(
+            lambda: (
+                not sql(
+                    pg_url,
+                    "SELECT 1 FROM pg_stat_activity WHERE application_name = 'aftercare' "
+                    "AND datname = current_database()",
+                )
+            )
+        )
+        with pytest.raises(stores.CatalogError, match="cannot be reached"):
+            store.count()
+        assert store.count() == 1

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg
@@ -59,6 +60,21 @@ def tsquery(expression: str) -> str:
     return " & ".join(parts)
 
 
+@contextmanager
+def connection(pool: ConnectionPool, where: str) -> Iterator[psycopg.Connection]:
+    """A pooled connection; a database that cannot be reached (or went away) is a CatalogError in words."""
+    try:
+        with pool.connection(timeout=15) as conn:
+            yield conn
+    except psycopg.OperationalError as exc:  # PoolTimeout is one too
+        # Only a lost or refused connection (SQLSTATE 08…, 57P0…, or none: the client's own) is
+        # reworded; any other error is the caller's to see as it is.
+        if exc.sqlstate and not exc.sqlstate.startswith(("08", "57P")):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CatalogError(f"the catalog database {where} cannot be reached: {first}") from exc
+
+
 class _Rows:
     """Rows already fetched, with the cursor methods the SQLite callers use."""
 
@@ -92,14 +108,15 @@ class PortableSQL:
     the search index's column read: `rowid` is a real column in this store).
     """
 
-    def __init__(self, pool: ConnectionPool):
+    def __init__(self, pool: ConnectionPool, where: str):
         self._pool = pool
+        self._where = where
 
     def execute(self, sql: str, params: Iterable = ()) -> _Rows:
         params = tuple(params)
         if params:
             sql = sql.replace("%", "%%").replace("?", "%s")
-        with self._pool.connection() as conn:
+        with connection(self._pool, self._where) as conn:
             cur = conn.execute(sql, params or None)
             return _Rows(cur.fetchall() if cur.description else [])
 
@@ -123,7 +140,7 @@ class PostgresCatalog:
         self.pool = ConnectionPool(
             url, min_size=1, max_size=max(1, pool_size), kwargs=kwargs, open=True, name="aftercare"
         )
-        self.conn = PortableSQL(self.pool)
+        self.conn = PortableSQL(self.pool, self.path)
 
     def close(self) -> None:
         self.pool.close()
@@ -135,7 +152,7 @@ class PostgresCatalog:
         self.close()
 
     def _all(self, sql: str, params: tuple | None = None) -> list[tuple]:
-        with self.pool.connection() as conn:
+        with connection(self.pool, self.path) as conn:
             return conn.execute(sql, params).fetchall()
 
     # reading
@@ -202,7 +219,7 @@ class PostgresCatalog:
     def _write(self, sql: str, params: tuple) -> list[tuple]:
         if self.readonly:
             raise CatalogError("this catalog is open read-only")
-        with self.pool.connection() as conn:
+        with connection(self.pool, self.path) as conn:
             cur = conn.execute(sql, params)
             return cur.fetchall() if cur.description else []
 
@@ -243,7 +260,7 @@ class PostgresCatalog:
         if self.readonly:
             raise CatalogError("this catalog is open read-only")
         try:
-            with self.pool.connection() as conn:
+            with connection(self.pool, self.path) as conn:
                 try:
                     with conn.transaction():
                         self._apply(conn, records, report, deactivate_missing, as_of)
@@ -318,14 +335,14 @@ class PostgresCatalog:
 
     def stored_rows(self, ids: list[str]) -> dict[str, tuple]:
         """Stored rows for these ids as raw tuples in `stored_values` form, to compare without building records."""
-        with self.pool.connection() as conn:
+        with connection(self.pool, self.path) as conn:
             return _existing(conn, ids)
 
     def save_report(self, kind: str, source: str, summary: str, body: dict) -> None:
         """Keep a report (an import or a refresh) so the Catalog page of every server can show it."""
         if self.readonly:
             raise CatalogError("this catalog is open read-only")
-        with self.pool.connection() as conn:
+        with connection(self.pool, self.path) as conn:
             _insert_report(conn, kind, source, summary, body)
 
     def reports(self, kind: str | None = None, limit: int = 20) -> list[dict]:
