@@ -5,7 +5,6 @@ settings and referral list in their session, and turns any unexpected error into
 """
 
 import logging
-import os
 import traceback
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import streamlit as st
 from directory import catalog as store
 from directory import geo
 from directory import settings as network
+from directory import store as stores
 from directory.maps import tel_url
 from directory.referrals import ReferralList
 from directory.words import t
@@ -36,11 +36,24 @@ PAGES = {
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def load_directory(path: str, mtime: float):
-    """The catalog and its search index, rebuilt only when the catalog file changes (mtime is the key)."""
+def catalog_store(target: str, identity: str):
+    """One store per server and catalog (for PostgreSQL a connection pool), shared by every session.
+
+    `identity` changes when a rebuilt SQLite file replaces the old one, so the new file is opened.
+    """
+    return stores.open_store(target, pool_size=8)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_directory(target: str, identity: str, version: int):
+    """The catalog and its search index, rebuilt only when the catalog version row changes (the key).
+
+    Every rerun reads the version (one small query), so an import or refresh made on any server or
+    from the command line reaches this server at the visitor's next interaction, without a restart.
+    """
     from directory.search import SearchIndex
 
-    catalog = store.Catalog(path)
+    catalog = catalog_store(target, identity)
     return catalog, SearchIndex.from_catalog(catalog)
 
 
@@ -85,14 +98,13 @@ def settings_sidebar() -> network.Settings:
 
 def open_directory() -> bool:
     """Put the catalog and index in the session; False (with a message shown) when there is none."""
-    path = os.environ.get("AFTERCARE_CATALOG") or str(store.DEFAULT_DB)
-    if not Path(path).is_file():
+    target = stores.default_target()
+    if not stores.is_database_url(target) and not Path(target).is_file():
         st.error(t("app.no_catalog"))
         return False
     try:
-        # A commit in WAL mode touches only the -wal file until the next checkpoint.
-        mtime = max(p.stat().st_mtime for p in (Path(path), Path(path + "-wal")) if p.exists())
-        catalog, index = load_directory(path, mtime)
+        identity = stores.identity(target)
+        catalog, index = load_directory(target, identity, catalog_store(target, identity).version())
     except store.CatalogError as exc:
         st.error(t("app.bad_catalog", problem=str(exc)))
         return False

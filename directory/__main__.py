@@ -20,6 +20,7 @@ COMMANDS = (
     "refresh",
     "coverage",
     "duplicates",
+    "db",
 )
 
 

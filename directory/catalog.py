@@ -36,6 +36,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_CSV = DATA_DIR / "catalog.csv"
 DEFAULT_DB = DATA_DIR / "catalog.db"
 SCHEMA_VERSION = 1
+# The `meta` row every import and refresh that changes a listing bumps: app servers compare it to
+# know when to rebuild their search index (file times change on mere opening in WAL mode).
+VERSION_KEY = "catalog_version"
 
 _COLUMNS = ", ".join(
     f'"{n}" REAL'
@@ -329,6 +332,12 @@ class Catalog:
                 report.message = "Dry run: nothing was changed."
                 return report
             report.applied = True
+            if report.added or report.updated or report.deactivated:
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                    (VERSION_KEY,),
+                )
             if save_report and (report.added or report.updated or report.deactivated or report.rejected):
                 self._save_report(conn, "import", report)
             conn.execute("COMMIT")
@@ -486,6 +495,19 @@ class Catalog:
             and (r.address or r.zip or r.city)
         )
         return out
+
+    # for the search index and app servers (the PostgreSQL store has the same two)
+    def version(self) -> int:
+        """The catalog version: a number that grows with every import or refresh that changed a listing."""
+        return int(self.meta(VERSION_KEY, "0") or 0)
+
+    def text_rowids(self, expression: str) -> list[int]:
+        """Rowids of the records matching an FTS5 expression; [] when FTS5 rejects it."""
+        try:
+            sql = "SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?"
+            return [r[0] for r in self.conn.execute(sql, (expression,))]
+        except sqlite3.Error:
+            return []
 
 
 def _diff(old: tuple | list, new: tuple | list) -> dict[str, tuple[str, str]]:

@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -208,10 +207,9 @@ class FeedRow:
     last_status: str
 
 
-def catalog_version(catalog: Catalog) -> float:
-    """The newest modification time of the catalog file and its WAL: a cache key that changes with every commit."""
-    path = str(catalog.path)
-    return max((p.stat().st_mtime for p in (Path(path), Path(path + "-wal")) if p.exists()), default=0.0)
+def catalog_version(catalog: Catalog) -> int:
+    """The store's catalog version row: a cache key that changes with every import or refresh, on any server."""
+    return catalog.version()
 
 
 def county_kinds(records: list[Resource]) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sqlite3
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -391,13 +390,9 @@ class SearchIndex:
 
     def _fts_mask(self, expression: str) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
-        try:
-            rows = self._catalog.conn.execute(
-                "SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?", (expression,)
-            ).fetchall()
-        except sqlite3.Error:
-            return mask  # an expression FTS5 still rejects matches nothing rather than failing the page
-        found = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        # The store runs the expression (FTS5 or PostgreSQL text search); one it rejects matches nothing.
+        rows = self._catalog.text_rowids(expression)
+        found = np.fromiter(rows, dtype=np.int64, count=len(rows))
         where = np.searchsorted(self.rowids, found)
         inside = where < self.size
         where, found = where[inside], found[inside]

@@ -502,6 +502,14 @@ ENGLISH: dict[str, str] = {
     "pdf.accessible_note": (
         "The accessible version of this document is its print view (HTML), which screen readers read in order."
     ),
+    # --- issue 14: the PostgreSQL store and its schema versions ---
+    "store.schema_older": (
+        "the catalog database {where} has schema version {have}, this app needs {need}: run `{command}`"
+    ),
+    "store.schema_newer": (
+        "the catalog database {where} has schema version {have}, newer than this app's {need}: "
+        "update the app before starting it"
+    ),
 }
 
 

@@ -5,14 +5,12 @@ file and printouts go straight to the clinician's browser as downloads. What eac
 described in directory/plan_form.py; this page draws it.
 """
 
-import os
-
 import streamlit as st
 
 from components.shell import require_shell
 from directory import nearby
 from directory import plan_form as form
-from directory.catalog import DEFAULT_DB, Catalog, CatalogError
+from directory.catalog import CatalogError
 from directory.plans import (
     MAX_TEXT,
     SECTION_TITLES,
@@ -26,6 +24,7 @@ from directory.plans import (
 from directory.referrals import ReferralList
 from directory.render.exports import FontMissing
 from directory.render.plan import catalog_crisis_lines
+from directory.store import Store, default_target, open_store
 from directory.words import t
 
 require_shell()
@@ -33,16 +32,16 @@ state = st.session_state
 
 
 @st.cache_resource(show_spinner=False)
-def _catalog(path: str) -> Catalog:
+def _catalog(target: str) -> Store:
     """The catalog, opened read-only once per server (this page only reads it)."""
-    return Catalog(path, readonly=True)
+    return open_store(target, readonly=True)
 
 
-def catalog() -> Catalog | None:
+def catalog() -> Store | None:
     if state.get("catalog") is not None:  # app.py puts the shared catalog here when it has one
         return state["catalog"]
     try:
-        return _catalog(os.environ.get("AFTERCARE_CATALOG") or str(DEFAULT_DB))
+        return _catalog(default_target())
     except CatalogError:
         return None
 

@@ -34,3 +34,5 @@ def tmp_db(tmp_path: Path) -> Path:
 # A sentence without words in a language the app speaks fails the test instead of quietly reading English
 # (set here, before any test runs, so that servers the browser tests start inherit it).
 os.environ.setdefault("AFTERCARE_STRICT_TRANSLATIONS", "1")
+# --- issue 14: a throwaway PostgreSQL server and fresh databases (tests/postgres/fixtures.py) ---
+from tests.postgres.fixtures import pg_server, pg_url, postgresql_proc  # noqa: E402, F401

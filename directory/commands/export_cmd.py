@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from directory.catalog import DEFAULT_DB, Catalog, CatalogError
+from directory.catalog import CatalogError
 from directory.render.exports import EXPORT_FORMATS, FontMissing, export_referral_list
+from directory.store import DB_HELP, Store, open_store
 
 
 def add_parser(sub) -> None:
@@ -15,13 +15,13 @@ def add_parser(sub) -> None:
     p.add_argument("--ids", required=True, help="resource ids, comma-separated, in the order to print")
     p.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS), help="file format")
     p.add_argument("--out", required=True, help="file to write")
-    p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
+    p.add_argument("--db", help=DB_HELP)
     p.set_defaults(run=run)
 
 
-def open_catalog(db: str | None) -> Catalog:
+def open_catalog(db: str | None) -> Store:
     """The catalog, read-only: an export never changes it (and never creates an empty one by mistake)."""
-    return Catalog(db or os.environ.get("AFTERCARE_CATALOG") or DEFAULT_DB, readonly=True)
+    return open_store(db, readonly=True)
 
 
 def run(args) -> int:

@@ -13,15 +13,16 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from directory.catalog import Catalog, CatalogError, open_default
+from directory.catalog import CatalogError
 from directory.importers import FORMATS, importer
+from directory.store import DB_HELP, open_store
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("import", help="import a file into the catalog (all or nothing)")
     p.add_argument("format", choices=sorted(FORMATS))
     p.add_argument("file")
-    p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the others")
     p.add_argument(
@@ -68,7 +69,7 @@ def run(args) -> int:
         for p in result.errors
     ]
     try:
-        catalog = Catalog(args.db) if args.db else open_default()
+        catalog = open_store(args.db)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from directory.commands.export_cmd import open_catalog
 from directory.plans import MAX_BYTES, PlanFileError, plan_from_json
 from directory.render.exports import FontMissing
 from directory.render.plan import catalog_crisis_lines, render_plan_html, render_plan_ics, render_plan_pdf
+from directory.store import DB_HELP
 
 
 def add_parser(sub) -> None:
@@ -26,7 +27,7 @@ def add_parser(sub) -> None:
     r.add_argument(
         "--paper", choices=("letter", "a4"), default="letter", help="PDF paper size (default letter)"
     )
-    r.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
+    r.add_argument("--db", help=DB_HELP)
     r.set_defaults(run=run)
 
 

@@ -6,11 +6,10 @@ line, leaves the catalog untouched (it is only opened read-only) and exits with 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from directory.catalog import DEFAULT_DB, Catalog, CatalogError
+from directory.catalog import CatalogError
 from directory.progress import TextProgressBar
 from directory.refresh import (
     FetchOptions,
@@ -21,6 +20,7 @@ from directory.refresh import (
     sources_path,
     validators,
 )
+from directory.store import DB_HELP, default_target, is_database_url, open_store
 
 MAX_CHANGES_SHOWN = 20
 
@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--force", action="store_true", help="apply even when a feed lost more than half its records"
     )
-    p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument(
         "--sources",
         default=str(sources_path()),
@@ -72,7 +72,8 @@ def run(args) -> int:
     if not chosen:
         print("Nothing to refresh: no source is enabled.")
         return 0
-    db = Path(args.db or os.environ.get("AFTERCARE_CATALOG") or DEFAULT_DB)
+    target = args.db or default_target()
+    exists = is_database_url(target) or Path(target).exists()
     options = FetchOptions(timeout=args.timeout, retries=args.retries)
     bar = None if args.quiet else TextProgressBar()
 
@@ -80,7 +81,7 @@ def run(args) -> int:
     # network never opens the catalog for writing.
     fetched_all = []
     try:
-        reader = Catalog(db, readonly=True) if db.exists() else None
+        reader = open_store(target, readonly=True) if exists else None
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -104,9 +105,9 @@ def run(args) -> int:
     try:
         # A dry run reads the catalog only; without a catalog file it compares with an empty one.
         catalog = (
-            Catalog(db, readonly=True)
-            if args.dry_run and db.exists()
-            else Catalog(":memory:" if args.dry_run else db)
+            open_store(target, readonly=True)
+            if args.dry_run and exists
+            else open_store(":memory:" if args.dry_run else target)
         )
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -13,6 +13,7 @@ from directory.freshness import certainty
 from directory.query import CARE_FOR, DAY_KEYS, SORTS, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAYS, format_schedule, label, resource_to_row
 from directory.search import MEETINGS_ENOUGH, SearchIndex, SearchResults, search
+from directory.store import DB_HELP, default_target, is_database_url, open_store
 from directory.words import t
 
 # Command-line options that map one to one onto a URL parameter of the query.
@@ -77,7 +78,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--sort", choices=SORTS, default="distance")
     p.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--db", help="catalog database (default: AFTERCARE_CATALOG or data/catalog.db)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument(
         "--online-geocoding",
         action="store_true",
@@ -114,10 +115,8 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
     return params
 
 
-def _catalog_path(args: argparse.Namespace) -> Path:
-    import os
-
-    return Path(args.db or os.environ.get("AFTERCARE_CATALOG") or catalog_module.DEFAULT_DB)
+def _catalog_path(args: argparse.Namespace) -> str:
+    return args.db or default_target()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -132,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"--at '{args.at}' is not a time like 2025-03-09T19:30", file=sys.stderr)
             return 2
     path = _catalog_path(args)
-    if not path.exists():
+    if not is_database_url(path) and not Path(path).exists():
         print(
             f"The catalog {path} does not exist; build it with `python -m directory build`.", file=sys.stderr
         )
@@ -143,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
         geocoder = OnlineGeocoder()
     try:
-        with catalog_module.open_default(path) as catalog:
+        with open_store(path) as catalog:
             index = SearchIndex.from_catalog(catalog)
             found = search(index, query, now=now, geocoder=geocoder, limit=max(args.limit, 0))
     except catalog_module.CatalogError as exc:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import sys
 
-from directory.catalog import Catalog, CatalogError, open_default
+from directory.catalog import CatalogError
+from directory.store import DB_HELP, open_store
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("stats", help="counts by category, source, county, status, verification and age")
-    p.add_argument("--db", help="catalog database (default data/catalog.db or $AFTERCARE_CATALOG)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     try:
-        catalog = Catalog(args.db, readonly=True) if args.db else open_default()
+        catalog = open_store(args.db, readonly=True)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
