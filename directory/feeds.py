@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from directory import guard
 from directory.schema import Problem, Resource, clean_text, remember_valid, validate
 
 if TYPE_CHECKING:
@@ -260,7 +261,9 @@ def decode_json(body: bytes, where: str = "", content_type: str = "") -> Any:
     except UnicodeDecodeError:
         decoded = text.decode("cp1252", errors="replace")
     try:
-        return json.loads(decoded)
+        return guard.loads(decoded, where)
+    except guard.Breach as exc:
+        raise FeedError(where, exc.message) from None
     except json.JSONDecodeError as exc:
         stripped = decoded.rstrip()
         opened_not_closed = stripped[:1] in "[{" and stripped[-1:] not in ("]", "}")
@@ -279,19 +282,19 @@ def source_label(source: Any, file: str = "") -> str:
     """How problems name the input: the given label, else a file's name, else "the feed"."""
     if file:
         return file
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+    if guard.is_path(source):
         return Path(source).name
     return "the feed"
 
 
 def load_json(source: str | Path | bytes | Any, file: str = "") -> tuple[Any, str]:
     """A path, bytes or already-decoded JSON → (decoded JSON, a file label for problems)."""
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+    if guard.is_path(source):
         path = Path(source)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise FeedError(str(path), f"the file cannot be read ({exc.strerror or exc})") from exc
+            data = guard.read_file(path, file)
+        except guard.Breach as exc:
+            raise FeedError(str(path), exc.message) from None
         return decode_json(data, file or path.name), file or path.name
     if isinstance(source, str):
         source = source.encode("utf-8")

@@ -282,8 +282,27 @@ def _rows(source: Source, data: Any, today: str) -> Iterator[tuple[int, Resource
         return bmlt.rows(data, fellowship=source.fellowship or "NA", release=True, **common)
     if source.format == "findtreatment":
         return findtreatment.rows(data, release=True, **common)
-    tables, _ = hsds.read_tables(data, source.name)
+    # Decoded JSON is data: hsds.tables_from_data never reads a path, whatever string the feed sent.
+    tables = hsds.tables_from_data(data, source.name)
     return hsds.records_from_tables(tables, **common)
+
+
+def _listed_ids(source: Source, data: Any) -> set[str]:
+    """The ids of every item the feed lists, readable or not, so that a bad field never makes one 'gone'."""
+    if source.format == "meeting-guide":
+        items = data.get("meetings") if isinstance(data, dict) else data
+        key = meeting_guide.record_id
+    elif source.format == "bmlt":
+        items = data.get("meetings") if isinstance(data, dict) else data
+        key = bmlt.record_id
+    elif source.format == "findtreatment":
+        items = findtreatment.page_rows(data)
+        key = findtreatment.record_id
+    else:
+        return set()
+    listed = {key(item, source.name) for item in items} if isinstance(items, list) else set()
+    listed.discard("")
+    return listed
 
 
 def _text(value: Any) -> str:
@@ -329,6 +348,7 @@ def apply_fetched(
     count = 0
     report_progress(0, 0, f"Reading {source.name}")
     try:
+        listed = _listed_ids(source, fetched.data)
         for row, record, problems in _rows(source, fetched.data, today):
             count += 1
             if record is not None and not problems:
@@ -350,7 +370,7 @@ def apply_fetched(
             records[record.id] = record
             if count % 5000 == 0:
                 report_progress(count, 0, f"Reading {source.name}")
-    except (ValueError, feeds.FeedError) as exc:
+    except (ValueError, TypeError, feeds.FeedError) as exc:
         report.status = "failed"
         report.message = f"the feed could not be read: {getattr(exc, 'message', exc)}"
         if not dry_run:
@@ -361,7 +381,7 @@ def apply_fetched(
     active = _active_ids(catalog, source.name)
     # A row the feed still lists but that no longer passes our checks keeps its stored version: a
     # broken row must not make a listing disappear.
-    for old in catalog.get_many(sorted(invalid_ids - set(records))):
+    for old in catalog.get_many(sorted((invalid_ids | listed) - set(records))):
         records[old.id] = old
     report_progress(0, len(records), f"Comparing {source.name}")
     ids = list(records)

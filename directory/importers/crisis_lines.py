@@ -12,6 +12,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from directory import guard
 from directory.importers.project_csv import decode_text
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, slug, validate
 
@@ -33,6 +34,7 @@ _DISAGREE = re.compile(r"sources disagree", re.I)
 _MAY_HAVE_ENDED = re.compile(r"confirm it still operates|may (no longer|have ended)", re.I)
 
 
+@guard.entry
 def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
     path = Path(source)
     if path.is_dir():

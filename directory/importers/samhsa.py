@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from directory import geo
+from directory import geo, guard
 from directory.importers.project_csv import decode_text
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, validate
 
@@ -212,6 +212,7 @@ def _facility_from_row(layout: str, row: dict[str, str]) -> _Facility:
     return facility
 
 
+@guard.entry
 def parse(source: str | Path) -> ImportResult:
     """Read every known SAMHSA file in a folder (or one file) and merge the facilities they list."""
     path = Path(source)
