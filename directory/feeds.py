@@ -13,6 +13,7 @@ import http.client
 import json
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -103,8 +104,16 @@ def fetch(
     user_agent: str = USER_AGENT,
     accept: str = "application/json",
     sleep: Callable[[float], None] = time.sleep,
+    total_timeout: float | None = None,
+    until: float | None = None,
+    redirect_hosts: tuple[str, ...] = (),
 ) -> Response:
     """GET a URL; retry server errors (5xx, 429) and timeouts `retries` times with doubling waits.
+
+    Every wait is bounded: `timeout` for connecting and for each silence of the server; one request,
+    headers and whole body, within `total_timeout` (default four times `timeout`); and everything,
+    retries included, before `until` (a `time.monotonic()` value: a refresh's overall deadline).
+    Redirects are followed only to http(s) on the same host, or to a host in `redirect_hosts`.
 
     Raises NetworkUnavailable when the host cannot be reached at all (no retries: there is no point),
     FeedError for anything else that ends without data. A 304 answer comes back as a Response.
@@ -117,14 +126,31 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    per_request = total_timeout if total_timeout is not None else 4 * timeout
     last_problem = ""
     for attempt in range(1, retries + 2):
         if attempt > 1:
-            sleep(backoff * 2 ** (attempt - 2))
+            wait = backoff * 2 ** (attempt - 2)
+            if until is not None and time.monotonic() + wait >= until:
+                break
+            sleep(wait)
+        request_until = time.monotonic() + per_request
+        if until is not None:
+            request_until = min(request_until, until)
+        if request_until <= time.monotonic():
+            break
+        watchdog = _Watchdog(request_until)
+        opener = urllib.request.build_opener(
+            _HttpHandler(watchdog), _HttpsHandler(watchdog), _SameHostRedirects(full, redirect_hosts)
+        )
         request = urllib.request.Request(full, headers=headers, method="GET")
+        received = [0]
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
-                body = _read_capped(resp, full, max_bytes)
+            watchdog.start()
+            with opener.open(request, timeout=min(timeout, watchdog.remaining())) as resp:
+                body = _read_capped(resp, full, max_bytes, received)
+                if watchdog.fired:  # the deadline cut the answer short, wherever it was
+                    raise TimeoutError
                 return _response(full, resp.status, body, resp.headers, attempt)
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
@@ -134,30 +160,192 @@ def fetch(
                 last_problem = f"the server answered {exc.code} {exc.reason}"
                 continue
             raise FeedError(full, f"the server answered {exc.code} {exc.reason}; check the address") from exc
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                last_problem = f"no answer within {timeout:g} seconds"
-                continue
-            if _unreachable(reason):
-                raise NetworkUnavailable(full, f"cannot reach the server ({_reason_text(reason)})") from exc
-            raise FeedError(full, f"the connection failed ({_reason_text(reason)})") from exc
-        except TimeoutError:
-            last_problem = f"no answer within {timeout:g} seconds"
-            continue
-        except (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine) as exc:
-            last_problem = f"the connection broke off ({exc.__class__.__name__})"
-            continue
-        except http.client.IncompleteRead as exc:
-            raise FeedError(
-                full, f"the download stopped after {len(exc.partial)} bytes (truncated); try again later"
-            ) from exc
-        except OSError as exc:
-            if _unreachable(exc):
-                raise NetworkUnavailable(full, f"cannot reach the server ({_reason_text(exc)})") from exc
-            raise FeedError(full, f"the connection failed ({_reason_text(exc)})") from exc
+        except Exception as exc:  # noqa: BLE001 - sorted into honest messages below
+            problem = _fetch_problem(exc, full, timeout, per_request, watchdog, received[0])
+            if problem is None:
+                raise
+            if isinstance(problem, FeedError):
+                raise problem from exc
+            last_problem = problem
+        finally:
+            watchdog.cancel()
     tries = retries + 1
+    if not last_problem:
+        raise FeedError(
+            full, "the refresh ran out of time before this feed could be fetched; try again later"
+        )
     raise FeedError(full, f"{last_problem} ({tries} {'try' if tries == 1 else 'tries'}); try again later")
+
+
+def _fetch_problem(
+    exc: BaseException, url: str, timeout: float, per_request: float, watchdog: _Watchdog, received: int
+) -> FeedError | str | None:
+    """What went wrong, as a FeedError to raise, a retryable problem, or None to let it propagate."""
+    if isinstance(exc, FeedError) and not watchdog.fired:
+        return exc
+    if watchdog.fired:
+        # Our deadline closed the connection: the server was too slow, whatever it was doing.
+        if received:
+            return FeedError(
+                url,
+                f"the server sent only {_amount(received)} in {per_request:g} seconds (too slow); "
+                "try again later",
+            )
+        return FeedError(
+            url,
+            f"the server did not send its answer within {per_request:g} seconds; try again later",
+        )
+    if isinstance(exc, urllib.error.URLError):
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            return f"no answer within {timeout:g} seconds"
+        if _unreachable(reason):
+            return NetworkUnavailable(url, f"cannot reach the server ({_reason_text(reason)})")
+        return FeedError(url, f"the connection failed ({_reason_text(reason)})")
+    if isinstance(exc, TimeoutError):
+        if received:
+            return f"the server stopped sending after {_amount(received)}"
+        return f"no answer within {timeout:g} seconds"
+    if isinstance(exc, (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine)):
+        return f"the connection broke off ({exc.__class__.__name__})"
+    if isinstance(exc, http.client.IncompleteRead):
+        return FeedError(
+            url, f"the download stopped after {_amount(len(exc.partial))} (truncated); try again later"
+        )
+    if isinstance(exc, (http.client.HTTPException, ValueError)):
+        return FeedError(
+            url, f"the server's answer is not valid HTTP ({exc.__class__.__name__}); check the address"
+        )
+    if isinstance(exc, OSError):
+        if _unreachable(exc):
+            return NetworkUnavailable(url, f"cannot reach the server ({_reason_text(exc)})")
+        return FeedError(url, f"the connection failed ({_reason_text(exc)})")
+    return None
+
+
+def _amount(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} byte{'s' if size != 1 else ''}"
+
+
+class _Watchdog:
+    """Shuts the request's sockets when its deadline passes, whatever the connection is waiting for.
+
+    A socket timeout only bounds one silence: a server sending one byte a second never trips it.
+    """
+
+    def __init__(self, until: float) -> None:
+        self.until = until
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        return max(0.001, self.until - time.monotonic())
+
+    def start(self) -> None:
+        self._timer = threading.Timer(self.remaining(), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        # The socket itself is kept: http.client drops the connection's reference once a response begins.
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def connection_class(self, base: type) -> type:
+        watchdog = self
+
+        class Watched(base):  # type: ignore[misc, valid-type]
+            def connect(self) -> None:
+                super().connect()
+                watchdog.watch(self.sock)
+
+        return Watched
+
+
+class _HttpHandler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def do_open(self, http_class, req, **kwargs):  # noqa: ANN001 - urllib's own signature
+        return super().do_open(self.watchdog.connection_class(http_class), req, **kwargs)
+
+
+class _HttpsHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def do_open(self, http_class, req, **kwargs):  # noqa: ANN001 - urllib's own signature
+        return super().do_open(self.watchdog.connection_class(http_class), req, **kwargs)
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to http(s) on the feed's own host (or a host its entry allows)."""
+
+    max_redirections = 5
+
+    def __init__(self, url: str, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        parts = urllib.parse.urlsplit(url)
+        self.origin = _host_port(parts)
+        self.allowed = {a.strip().lower() for a in allowed if a.strip()}
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+        parts = urllib.parse.urlsplit(newurl)
+        if parts.scheme not in ("http", "https"):
+            raise FeedError(
+                req.full_url,
+                f"the server redirected to a {parts.scheme or 'relative'}: address ({newurl[:100]}); "
+                "only http and https are followed",
+            )
+        target = _host_port(parts)
+        if (
+            target != self.origin
+            and (parts.hostname or "") not in self.allowed
+            and parts.netloc.lower() not in self.allowed
+        ):
+            raise FeedError(
+                req.full_url,
+                f"the server redirected to another host ({parts.netloc[:80]}); if that is expected, add it "
+                "to the source's redirect_hosts in sources.toml",
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _host_port(parts: urllib.parse.SplitResult) -> tuple[str, int | None]:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    return (parts.hostname or "").lower(), port
 
 
 def _unreachable(reason: object) -> bool:
@@ -182,12 +370,15 @@ def _reason_text(reason: object) -> str:
     return str(getattr(reason, "strerror", None) or reason)
 
 
-def _read_capped(resp: http.client.HTTPResponse, url: str, max_bytes: int) -> bytes:
+def _read_capped(
+    resp: http.client.HTTPResponse, url: str, max_bytes: int, received_box: list[int] | None = None
+) -> bytes:
     """Read the body, decompressing gzip/deflate, and stop as soon as it passes `max_bytes`."""
     too_big = f"the response is larger than the {max_bytes // (1024 * 1024) or max_bytes} " + (
         "MB limit" if max_bytes >= 1024 * 1024 else "byte limit"
     )
-    length = resp.headers.get("Content-Length", "")
+    length = resp.headers.get("Content-Length", "") or ""
+    length = length.strip() if length.strip().isascii() and len(length.strip()) <= 18 else ""
     if length.isdigit() and int(length) > max_bytes:
         raise FeedError(url, f"{too_big} ({int(length)} bytes announced); raise max_bytes if it is expected")
     encoding = (resp.headers.get("Content-Encoding") or "").lower()
@@ -203,10 +394,12 @@ def _read_capped(resp: http.client.HTTPResponse, url: str, max_bytes: int) -> by
     parts: list[bytes] = []
     size = received = 0
     while True:
-        chunk = resp.read(_CHUNK)
+        chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
         if not chunk:
             break
         received += len(chunk)
+        if received_box is not None:
+            received_box[0] = received
         if inflater is not None:
             try:
                 chunk = inflater.decompress(chunk, max_bytes + 1 - size)

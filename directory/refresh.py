@@ -9,6 +9,7 @@ report in the catalog that the Catalog page shows.
 from __future__ import annotations
 
 import os
+import time
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Source:
     enabled: bool = True
     refresh_days: int = 7
     note: str = ""
+    redirect_hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to (same host always may)
 
     @property
     def paged(self) -> bool:
@@ -88,6 +90,9 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
         query = entry.get("query") or {}
         if not isinstance(query, dict):
             raise SourcesError(f'{where}, query: write it as a table, e.g. query = {{ action = "meetings" }}')
+        redirect_hosts = entry.get("redirect_hosts") or []
+        if not isinstance(redirect_hosts, list) or not all(isinstance(h, str) for h in redirect_hosts):
+            raise SourcesError(f'{where}, redirect_hosts: write a list of host names, e.g. ["example.org"]')
         try:
             refresh_days = int(entry.get("refresh_days", 7))
         except (TypeError, ValueError):
@@ -104,6 +109,7 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
                 enabled=bool(entry.get("enabled", True)),
                 refresh_days=refresh_days,
                 note=str(entry.get("note") or ""),
+                redirect_hosts=tuple(redirect_hosts),
             )
         )
     return sources
@@ -118,6 +124,14 @@ class FetchOptions:
     backoff: float = feeds.DEFAULT_BACKOFF
     max_bytes: int = feeds.DEFAULT_MAX_BYTES
     sleep: Callable[[float], None] | None = None
+    # One request (headers and body) within this many seconds (default: four times `timeout`) ...
+    request_deadline: float | None = None
+    # ... and a whole source, every page and retry included (default: a request's deadline × tries).
+    deadline: float | None = None
+
+    def source_deadline(self) -> float:
+        per_request = self.request_deadline if self.request_deadline is not None else 4 * self.timeout
+        return self.deadline if self.deadline is not None else per_request * (self.retries + 1)
 
 
 @dataclass
@@ -237,6 +251,11 @@ def fetch_source(
     )
     if options.sleep is not None:
         kwargs["sleep"] = options.sleep
+    kwargs.update(
+        total_timeout=options.request_deadline,
+        until=time.monotonic() + options.source_deadline(),
+        redirect_hosts=source.redirect_hosts,
+    )
     url = feeds.build_url(source.url, source.query)
     fetched = Fetched(source=source, url=url, fetched_at=_now())
     label = f"Fetching {source.name}"
