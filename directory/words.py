@@ -369,6 +369,12 @@ ENGLISH: dict[str, str] = {
     "about.sources_missing": "The list of data sources (data/SOURCES.md) is not available.",
     "about.map_credits": "Map software and outline",
     "about.geonames": "ZIP code and city locations: GeoNames (CC BY 4.0), through the `zipcodes` package.",
+    # --- issue 12: hardening ---
+    "catalog.locked_server": (
+        "Too many wrong passwords: signing in is paused for 15 minutes. Ask the person who set up the "
+        "app if you have lost the password."
+    ),
+    "catalog.busy": "The catalog is busy saving changes; try again in a moment.",
 }
 
 _FIELD_RE = re.compile(r"\{(\w+)")

@@ -112,7 +112,10 @@ if not state.get("curator"):
     st.text_input(
         t("catalog.password"), type="password", key="curator_password", max_chars=curation.MAX_PASSWORD
     )
-    st.button(t("catalog.sign_in"), on_click=curation.sign_in, args=(state, stored), key="curator_sign_in")
+    client = st.context.ip_address or ""  # counted by the server-side lockout, never stored
+    st.button(
+        t("catalog.sign_in"), on_click=curation.sign_in, args=(state, stored, client), key="curator_sign_in"
+    )
     if problem := state.pop("_sign_in_error", None):
         st.error(t(problem))
     st.stop()

@@ -28,3 +28,12 @@ def shared_data() -> Path:
 def tmp_db(tmp_path: Path) -> Path:
     """A path for a fresh SQLite catalog inside this test's temporary folder (the file does not exist yet)."""
     return tmp_path / "catalog.db"
+
+
+@pytest.fixture(autouse=True)
+def fresh_curator_lockout():
+    """Each test starts with no wrong passwords counted (the lockout lives in the server process)."""
+    from directory import curation
+
+    curation.LOCKOUT = curation.Lockout()
+    yield
