@@ -40,7 +40,7 @@ def load_directory(path: str, mtime: float):
     """The catalog and its search index, rebuilt only when the catalog file changes (mtime is the key)."""
     from directory.search import SearchIndex
 
-    catalog = store.Catalog(path)
+    catalog = store.Catalog(path, shared=True)  # reads never wait for a writer; writes are short-lived
     return catalog, SearchIndex.from_catalog(catalog)
 
 
