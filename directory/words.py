@@ -408,9 +408,16 @@ def vocab(field_name: str, value: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Streamlit's Markdown turns bare addresses in text into links after escapes are read ("GFM autolink
+# literals": www., http://, https://, e-mail addresses, mailto: and xmpp:), so a WORD JOINER (U+2060,
+# invisible) is put where each would start: the text reads the same and no link is made of it.
+_AUTOLINK_RE = re.compile(r"(?i)(?<=[a-z0-9])(?=://)|(?<=\bwww)(?=\.)|(?=@)|(?<=\bmailto)(?=:)|(?<=\bxmpp)(?=:)")
+
+
 def md(text: object) -> str:
     """Catalog text made inert for Streamlit markdown: no links, images, HTML, emphasis or colour directives."""
     cleaned = re.sub(r"[\x00-\x1f\x7f]", " ", str(text or ""))
+    cleaned = _AUTOLINK_RE.sub("\u2060", cleaned)
     return _MD_SPECIAL.sub(r"\\\1", cleaned)
 
 

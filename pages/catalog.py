@@ -152,7 +152,7 @@ if upload is not None and st.button(t("catalog.import_preview"), key="import_pre
     try:
         state["_import"] = admin.check_file(catalog, upload.getvalue(), upload.name, fmt, progress=feed)
     except admin.ImportFileError as exc:
-        st.error(t("catalog.import_failed", problem=str(exc)))
+        st.error(t("catalog.import_failed", problem=md(str(exc))))
     bar.empty()
 if done := state.pop("_import_done", None):
     st.success(t("catalog.import_applied", summary=done))
@@ -170,7 +170,7 @@ st.caption(t("catalog.refresh_intro"))
 try:
     sources = refresh.load_sources(refresh.sources_path())
 except refresh.SourcesError as exc:
-    st.error(t("catalog.sources_failed", problem=str(exc)))
+    st.error(t("catalog.sources_failed", problem=md(str(exc))))
     st.stop()
 st.dataframe(admin.feed_table(sources, catalog), hide_index=True)
 settings = state.get("settings") or network.from_env()
