@@ -25,7 +25,7 @@ from directory.plans import (
 from directory.referrals import ReferralList
 from directory.render.exports import FontMissing
 from directory.render.plan import catalog_crisis_lines
-from directory.words import md, t
+from directory.words import t
 
 require_shell()
 state = st.session_state
@@ -113,14 +113,14 @@ if uploaded is not None and state.get("plan_opened") != uploaded.file_id:
     try:
         opened, opened_list = form.open_plan_file(uploaded.getvalue())
     except PlanFileError as exc:
-        st.error(t("plan.file_error", name=md(uploaded.name), problem=md(str(exc))))
+        st.error(t("plan.file_error", name=uploaded.name, problem=str(exc)))
     else:
         state["care_plan"], state["referral_list"] = opened, opened_list
         referrals = opened_list
         for key in [k for k in state if str(k).startswith(form.KEY_PREFIX)]:
             del state[key]  # the widgets then show the opened plan's values
         state.pop("plan_printouts", None)
-        st.success(t("plan.opened", name=md(uploaded.name), count=len(referrals)))
+        st.success(t("plan.opened", name=uploaded.name, count=len(referrals)))
 
 resources = store.get_many(referrals.ids) if store is not None else []
 if store is None:
