@@ -170,7 +170,7 @@ st.caption(t("catalog.refresh_intro"))
 try:
     sources = refresh.load_sources(refresh.sources_path())
 except refresh.SourcesError as exc:
-    st.error(t("catalog.sources_failed", problem=md(str(exc))))
+    st.error(t("catalog.sources_failed", problem=str(exc)))
     st.stop()
 st.dataframe(admin.feed_table(sources, catalog), hide_index=True)
 settings = state.get("settings") or network.from_env()
