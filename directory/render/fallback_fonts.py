@@ -9,7 +9,7 @@ those installed are used: `.ci/ensure-system-deps` installs `fonts-noto-cjk` and
 from __future__ import annotations
 
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -23,7 +23,7 @@ FALLBACKS: tuple[tuple[str, str, int, str], ...] = (
 PACKAGES = ("fonts-noto-cjk", "fonts-symbola")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _located(path: str, pattern: str) -> str:
     """The font file: the Debian location, else where fontconfig finds the family; "" when absent."""
     if Path(path).is_file():

@@ -19,8 +19,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from directory.render import legend as meeting_legend
 from directory.render import fallback_fonts, qr
+from directory.render import legend as meeting_legend
 from directory.render.facts import PRINT_LIMIT, ItemFacts, clip
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
