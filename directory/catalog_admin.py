@@ -214,8 +214,19 @@ def catalog_version(catalog: Catalog) -> float:
     return max((p.stat().st_mtime for p in (Path(path), Path(path + "-wal")) if p.exists()), default=0.0)
 
 
-def county_kinds(records: list[Resource]) -> pd.DataFrame:
-    """Listings per county (rows) and kind (columns, in plain words)."""
+def county_kinds(records: list[Resource] | Catalog) -> pd.DataFrame:
+    """Listings per county (rows) and kind (columns, in plain words); a catalog is counted in SQL."""
+    if isinstance(records, Catalog):
+        counts = records.county_kinds()
+        if not counts:
+            return pd.DataFrame()
+        frame = pd.DataFrame(
+            [(county or "—", vocab("category", kind), n) for (county, kind), n in counts.items()],
+            columns=["county", "kind", "n"],
+        )
+        table = frame.pivot_table(index="county", columns="kind", values="n", aggfunc="sum", fill_value=0)
+        table.columns.name, table.index.name = "kind", "county"
+        return table.astype(int)
     pairs = pd.DataFrame(
         [(r.county or "—", vocab("category", r.category)) for r in records], columns=["county", "kind"]
     )

@@ -28,7 +28,7 @@ BADGE = {"applied": "green", "refused": "orange", "dry_run": "blue", "not_modifi
 @st.cache_data(show_spinner=False, max_entries=4)
 def statistics(path: str, version: float, _catalog) -> tuple[dict, pd.DataFrame]:
     """The catalog's stats and a county × kind table, recomputed only when the file changes."""
-    return _catalog.stats(), admin.county_kinds(_catalog.records())
+    return _catalog.stats(), admin.county_kinds(_catalog)  # counted in SQL: no records are built
 
 
 def counts(title: str, values: dict, field: str) -> None:
