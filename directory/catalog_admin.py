@@ -39,8 +39,9 @@ from directory.words import md, t, vocab
 STATUSES = ("applied", "refused", "dry_run", "not_modified", "failed")
 COUNT_NAMES = ("added", "changed", "inactive", "unchanged", "rejected")
 MAX_ROWS = 1000  # detail rows shown per report table; a saved report keeps at most 500 ids per list anyway
-# The app waits for a feed while a person watches: shorter than the command line's 20 s and 3 retries.
-APP_FETCH = FetchOptions(timeout=15.0, retries=2, backoff=1.0)
+# The app waits for a feed while a person watches: shorter than the command line's 20 s and 3 retries,
+# one request within 30 s whatever the server does, and one feed (pages and retries) within 60 s.
+APP_FETCH = FetchOptions(timeout=15.0, retries=2, backoff=1.0, request_deadline=30.0, deadline=60.0)
 # Formats whose importer reads an uploaded file's bytes; the others read folders at build time.
 UPLOAD_FORMATS = ("csv", "meeting-guide", "bmlt", "findtreatment", "hsds")
 
