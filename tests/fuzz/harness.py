@@ -350,9 +350,9 @@ def run(
     log: Callable[[str], None] | None = None,
 ) -> Tally:
     """Fuzz for about `seconds`, round-robin over the targets; every case within `case_limit` seconds."""
-    from directory.catalog import Catalog
-
     import warnings
+
+    from directory.catalog import Catalog
 
     warnings.simplefilter("ignore")  # duplicate zip member names and the like are on purpose
     tally = Tally()
