@@ -411,7 +411,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # Streamlit's Markdown turns bare addresses in text into links after escapes are read ("GFM autolink
 # literals": www., http://, https://, e-mail addresses, mailto: and xmpp:), so a WORD JOINER (U+2060,
 # invisible) is put where each would start: the text reads the same and no link is made of it.
-_AUTOLINK_RE = re.compile(r"(?i)(?<=[a-z0-9])(?=://)|(?<=\bwww)(?=\.)|(?=@)|(?<=\bmailto)(?=:)|(?<=\bxmpp)(?=:)")
+_AUTOLINK_RE = re.compile(
+    r"(?i)(?<=[a-z0-9])(?=://)|(?<=\bwww)(?=\.)|(?=@)|(?<=\bmailto)(?=:)|(?<=\bxmpp)(?=:)"
+)
 
 
 def md(text: object) -> str:
