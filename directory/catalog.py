@@ -12,7 +12,6 @@ import logging
 import operator
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -589,58 +588,14 @@ class Catalog:
     def stats(self, today: date | None = None) -> dict:
         """Counts by category, subcategory, source, county, status, verification, precision and age.
 
-        Aggregated in SQL, so a catalog of 200,000 records is counted without building one record.
+        Aggregated in SQL (`catalog_stats`), so 200,000 records are counted without building one.
         """
-        today = today or date.today()
-        conn = self.conn
+        from directory import catalog_stats
+
         try:
-            out: dict = {"total": conn.execute("SELECT count(*) FROM resources").fetchone()[0]}
-            for name in (
-                "category",
-                "subcategory",
-                "source",
-                "county",
-                "status",
-                "verification",
-                "geocode_precision",
-            ):
-                rows = conn.execute(
-                    f"SELECT CASE WHEN coalesce(\"{name}\", '') = '' THEN '(blank)' ELSE \"{name}\" END, count(*) "
-                    "FROM resources GROUP BY 1"
-                )
-                out[name] = dict(sorted((str(k), n) for k, n in rows))
-            ages: Counter = Counter()
-            for as_of, count in conn.execute("SELECT as_of, count(*) FROM resources GROUP BY as_of"):
-                try:
-                    years = (today - date.fromisoformat(str(as_of))).days / 365.25
-                except ValueError:
-                    ages["unknown"] += count
-                    continue
-                bucket = (
-                    "under 1 year"
-                    if years < 1
-                    else "1-2 years"
-                    if years < 2
-                    else "2-5 years"
-                    if years < 5
-                    else "5+ years"
-                )
-                ages[bucket] += count
-            out["as_of_age"] = dict(ages)
-            located = "latitude IS NOT NULL AND longitude IS NOT NULL"
-            out["with_coordinates"] = conn.execute(
-                f"SELECT count(*) FROM resources WHERE {located}"
-            ).fetchone()[0]
-            out["active_without_coordinates"] = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM resources WHERE status = 'active' AND coverage = 'local' "
-                    f"AND NOT ({located}) AND (address != '' OR zip != '' OR city != '') ORDER BY id"
-                )
-            ]
+            return catalog_stats.counts(self.conn, today or date.today())
         except sqlite3.DatabaseError as exc:
             raise self._not_a_catalog(exc) from None
-        return out
 
     def county_kinds(self) -> dict[tuple[str, str], int]:
         """(county or "", category) → number of listings, counted in SQL."""

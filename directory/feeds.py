@@ -13,7 +13,6 @@ import http.client
 import json
 import re
 import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -26,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from directory import guard
+from directory import fetch_limits, guard
 from directory.schema import Problem, Resource, clean_text, remember_valid, validate
 
 if TYPE_CHECKING:
@@ -139,9 +138,11 @@ def fetch(
             request_until = min(request_until, until)
         if request_until <= time.monotonic():
             break
-        watchdog = _Watchdog(request_until)
+        watchdog = fetch_limits.Watchdog(request_until)
         opener = urllib.request.build_opener(
-            _HttpHandler(watchdog), _HttpsHandler(watchdog), _SameHostRedirects(full, redirect_hosts)
+            fetch_limits.HttpHandler(watchdog),
+            fetch_limits.HttpsHandler(watchdog),
+            fetch_limits.SameHostRedirects(full, redirect_hosts),
         )
         request = urllib.request.Request(full, headers=headers, method="GET")
         received = [0]
@@ -178,17 +179,24 @@ def fetch(
 
 
 def _fetch_problem(
-    exc: BaseException, url: str, timeout: float, per_request: float, watchdog: _Watchdog, received: int
+    exc: BaseException,
+    url: str,
+    timeout: float,
+    per_request: float,
+    watchdog: fetch_limits.Watchdog,
+    received: int,
 ) -> FeedError | str | None:
     """What went wrong, as a FeedError to raise, a retryable problem, or None to let it propagate."""
     if isinstance(exc, FeedError) and not watchdog.fired:
         return exc
+    if isinstance(exc, fetch_limits.RedirectRefused):
+        return FeedError(url, str(exc))
     if watchdog.fired:
         # Our deadline closed the connection: the server was too slow, whatever it was doing.
         if received:
             return FeedError(
                 url,
-                f"the server sent only {_amount(received)} in {per_request:g} seconds (too slow); "
+                f"the server sent only {fetch_limits.amount(received)} in {per_request:g} seconds (too slow); "
                 "try again later",
             )
         return FeedError(
@@ -204,13 +212,14 @@ def _fetch_problem(
         return FeedError(url, f"the connection failed ({_reason_text(reason)})")
     if isinstance(exc, TimeoutError):
         if received:
-            return f"the server stopped sending after {_amount(received)}"
+            return f"the server stopped sending after {fetch_limits.amount(received)}"
         return f"no answer within {timeout:g} seconds"
     if isinstance(exc, (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine)):
         return f"the connection broke off ({exc.__class__.__name__})"
     if isinstance(exc, http.client.IncompleteRead):
         return FeedError(
-            url, f"the download stopped after {_amount(len(exc.partial))} (truncated); try again later"
+            url,
+            f"the download stopped after {fetch_limits.amount(len(exc.partial))} (truncated); try again later",
         )
     if isinstance(exc, (http.client.HTTPException, ValueError)):
         return FeedError(
@@ -221,131 +230,6 @@ def _fetch_problem(
             return NetworkUnavailable(url, f"cannot reach the server ({_reason_text(exc)})")
         return FeedError(url, f"the connection failed ({_reason_text(exc)})")
     return None
-
-
-def _amount(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size // 1024} KB"
-    return f"{size} byte{'s' if size != 1 else ''}"
-
-
-class _Watchdog:
-    """Shuts the request's sockets when its deadline passes, whatever the connection is waiting for.
-
-    A socket timeout only bounds one silence: a server sending one byte a second never trips it.
-    """
-
-    def __init__(self, until: float) -> None:
-        self.until = until
-        self.fired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
-
-    def remaining(self) -> float:
-        return max(0.001, self.until - time.monotonic())
-
-    def start(self) -> None:
-        self._timer = threading.Timer(self.remaining(), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-    def watch(self, sock: socket.socket | None) -> None:
-        # The socket itself is kept: http.client drops the connection's reference once a response begins.
-        if sock is None:
-            return
-        with self._lock:
-            self._sockets.append(sock)
-            if self.fired:
-                self._shut(sock)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            for sock in self._sockets:
-                self._shut(sock)
-
-    @staticmethod
-    def _shut(sock: socket.socket) -> None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def connection_class(self, base: type) -> type:
-        watchdog = self
-
-        class Watched(base):  # type: ignore[misc, valid-type]
-            def connect(self) -> None:
-                super().connect()
-                watchdog.watch(self.sock)
-
-        return Watched
-
-
-class _HttpHandler(urllib.request.HTTPHandler):
-    def __init__(self, watchdog: _Watchdog) -> None:
-        super().__init__()
-        self.watchdog = watchdog
-
-    def do_open(self, http_class, req, **kwargs):  # noqa: ANN001 - urllib's own signature
-        return super().do_open(self.watchdog.connection_class(http_class), req, **kwargs)
-
-
-class _HttpsHandler(urllib.request.HTTPSHandler):
-    def __init__(self, watchdog: _Watchdog) -> None:
-        super().__init__()
-        self.watchdog = watchdog
-
-    def do_open(self, http_class, req, **kwargs):  # noqa: ANN001 - urllib's own signature
-        return super().do_open(self.watchdog.connection_class(http_class), req, **kwargs)
-
-
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only to http(s) on the feed's own host (or a host its entry allows)."""
-
-    max_redirections = 5
-
-    def __init__(self, url: str, allowed: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        parts = urllib.parse.urlsplit(url)
-        self.origin = _host_port(parts)
-        self.allowed = {a.strip().lower() for a in allowed if a.strip()}
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
-        parts = urllib.parse.urlsplit(newurl)
-        if parts.scheme not in ("http", "https"):
-            raise FeedError(
-                req.full_url,
-                f"the server redirected to a {parts.scheme or 'relative'}: address ({newurl[:100]}); "
-                "only http and https are followed",
-            )
-        target = _host_port(parts)
-        if (
-            target != self.origin
-            and (parts.hostname or "") not in self.allowed
-            and parts.netloc.lower() not in self.allowed
-        ):
-            raise FeedError(
-                req.full_url,
-                f"the server redirected to another host ({parts.netloc[:80]}); if that is expected, add it "
-                "to the source's redirect_hosts in sources.toml",
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _host_port(parts: urllib.parse.SplitResult) -> tuple[str, int | None]:
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    return (parts.hostname or "").lower(), port
 
 
 def _unreachable(reason: object) -> bool:
