@@ -81,3 +81,8 @@ def test_first_request_to_a_fresh_server_opens_no_page_not_found(
     page.wait_for_timeout(500)
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_text("Need help now?").count() == 1
+    # and once the server is warm, /find (the default page's own name) is still the Find page
+    open_app(page, base + "/find?cat=support_group")
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("heading", name="Find recovery support near you").count() == 1
