@@ -18,6 +18,7 @@ import math
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,14 @@ def zip_members(data: bytes, file: str, *, suffix: str = "", limits: Limits = LI
             try:
                 # ZipExtFile stops at the size the directory announced, so the count above holds.
                 members[name] = archive.read(info)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                NotImplementedError,
+                RuntimeError,
+                OSError,
+                EOFError,
+            ) as exc:
                 raise Breach(
                     f"the archive member {name} cannot be read ({exc}); save the archive again", file=file
                 ) from None
@@ -282,7 +290,7 @@ def entry(parse: Callable[..., ImportResult]) -> Callable[..., ImportResult]:
             return ImportResult(errors=[csv_problem(exc, file)])
         except RecursionError:
             return ImportResult(errors=[Problem(None, "", "the data nests too deep to read", file)])
-        except (UnicodeError, zipfile.BadZipFile) as exc:
+        except (UnicodeError, zipfile.BadZipFile, zlib.error) as exc:
             return ImportResult(errors=[Problem(None, "", f"the file cannot be read ({exc})", file)])
 
     return guarded

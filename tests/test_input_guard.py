@@ -102,6 +102,19 @@ def test_an_archive_with_too_many_members_is_refused():
     assert "holds" in result.errors[0].message and result.records == []
 
 
+def test_an_archive_whose_compressed_data_is_damaged_is_a_message(tmp_path):
+    """Found by `make fuzz`: a damaged deflate stream raised zlib.error out of the importer."""
+    good = export_hsds_zip([GENERATED])
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        info = archive.getinfo("services.csv")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(good)
+    damaged[start : start + 8] = b"\xff" * 8
+    result = hsds.parse(bytes(damaged), file="damaged.zip")
+    assert result.records == [] and result.errors
+    assert result.errors[0].file == "damaged.zip"
+
+
 def test_a_real_sized_hsds_zip_still_imports():
     """The guard lets a normal package through (the round trip of our own export)."""
     result = hsds.parse(export_hsds_zip([GENERATED]), file="ok.zip")

@@ -35,6 +35,9 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("AFTERCARE_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
+SAMPLE_BYTES = 1 << 20  # of an input that found something, kept to reproduce it
+
+
 class Hang(BaseException):
     """Raised by the alarm inside a case that ran over its time limit (BaseException: nothing swallows it)."""
 
@@ -391,13 +394,15 @@ def run(
                             if result.errors:
                                 store.import_records(result.records, source="fuzz", rejected=result.errors)
                     except Hang:
-                        tally.findings.append(Finding(name, "hang", f"over {case_limit:g} s", data[:2000]))
+                        tally.findings.append(
+                            Finding(name, "hang", f"over {case_limit:g} s", data[:SAMPLE_BYTES])
+                        )
                     except MemoryError:
-                        tally.findings.append(Finding(name, "memory", "MemoryError", data[:2000]))
+                        tally.findings.append(Finding(name, "memory", "MemoryError", data[:SAMPLE_BYTES]))
                     except Exception as exc:  # noqa: BLE001 - every uncaught exception is a finding
                         where = traceback.extract_tb(exc.__traceback__)[-1]
                         detail = f"{type(exc).__name__}: {str(exc)[:160]} at {Path(where.filename).name}:{where.lineno}"
-                        tally.findings.append(Finding(name, "uncaught", detail, data[:2000]))
+                        tally.findings.append(Finding(name, "uncaught", detail, data[:SAMPLE_BYTES]))
                     finally:
                         signal.setitimer(signal.ITIMER_REAL, 0)
                     took = time.perf_counter() - start
@@ -406,7 +411,9 @@ def run(
                     rss = _rss_mb()
                     tally.peak_rss_mb = max(tally.peak_rss_mb, rss)
                     if rss > memory_mb and not any(f.kind == "memory" for f in tally.findings):
-                        tally.findings.append(Finding(name, "memory", f"peak RSS {rss:.0f} MB", data[:2000]))
+                        tally.findings.append(
+                            Finding(name, "memory", f"peak RSS {rss:.0f} MB", data[:SAMPLE_BYTES])
+                        )
                     if time.monotonic() >= deadline:
                         break
                 if _fingerprint(store) != before:
