@@ -20,11 +20,12 @@ PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 RUN_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
-.PHONY: help venv run test lint bench build-catalog clean i18n-extract i18n-update i18n-compile
+.PHONY: help venv run test fuzz lint bench build-catalog clean i18n-extract i18n-update i18n-compile
 
 help:
 	@echo "make run            start the app on http://localhost:$(PORT) (PORT=... to change)"
 	@echo "make test           install test deps and Chromium if needed, run every test layer"
+	@echo "make fuzz           a long seeded fuzz pass over the importers and URLs (FUZZ_SECONDS=600)"
 	@echo "make lint           ruff check and format check"
 	@echo "make bench          run every bench/*.py"
 	@echo "make build-catalog  rebuild data/ from $(SHARED)"
@@ -58,6 +59,12 @@ run: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	@.ci/ensure-system-deps
 	$(PY) -m pytest
+
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 12
+
+fuzz: $(DEV_STAMP)
+	$(PY) -m tests.fuzz.harness --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --out tests/artifacts/fuzz
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

@@ -41,7 +41,7 @@ def catalog_store(target: str, identity: str):
 
     `identity` changes when a rebuilt SQLite file replaces the old one, so the new file is opened.
     """
-    return stores.open_store(target, pool_size=8)
+    return stores.open_store(target, pool_size=8, shared=True, create=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -17,6 +17,9 @@ import directory.search  # noqa: F401
 
 
 def main(argv: list[str]) -> int:
+    from components import shell
+
+    shell.prepare_server()  # before the first visitor: deep links such as /referral-list just work
     sys.argv = ["streamlit", "run", "app.py", *argv]
     return cli.main()
 

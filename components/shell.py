@@ -3,13 +3,36 @@
 Streamlit treats a `pages/` folder as the old multipage mode until `st.navigation` has run once in the
 server process. So on a freshly started server, a visitor whose first request is a deep link (for
 example a shared details link) would get the page script alone, without the catalog, the sidebar
-or the crisis lines. The guard switches that mode off and reruns, and the rerun goes through app.py.
+or the crisis lines, and a "Page not found" notice for links such as /referral-list. Importing this
+module and calling `prepare_server()` (components.serve does, before the server starts) switches that mode off;
+the guard below still reruns a page that was started without the shell.
 """
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 SHELL_KEY = "settings"  # app.py sets it on every run before it runs a page
+DEFAULT_SLUG = "find"  # app.py's default page, served at "/"; "/find" is the same page
+
+
+def _resolve_default_slug(resolve):
+    """`/find` (the default page's own name) resolves to the default page instead of "Page not found"."""
+
+    def resolved(self, fallback_page_hash=""):
+        found = resolve(self, fallback_page_hash)
+        if found is None and not self.intended_page_script_hash and self.intended_page_name == DEFAULT_SLUG:
+            return (self._pages or {}).get(fallback_page_hash)
+        return found
+
+    return resolved
+
+
+def prepare_server() -> None:
+    """Before any visitor: no old multipage mode, and `/find` known as the default page."""
+    PagesManager.uses_pages_directory = False
+    if not getattr(PagesManager._resolve_page_script, "_aftercare", False):
+        PagesManager._resolve_page_script = _resolve_default_slug(PagesManager._resolve_page_script)
+        PagesManager._resolve_page_script._aftercare = True
 
 
 def require_shell() -> None:

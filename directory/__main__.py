@@ -38,8 +38,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         module.add_parser(sub)
     args = parser.parse_args(argv)
+    from directory.catalog import CatalogError
+
     try:
         return int(args.run(args) or 0)
+    except CatalogError as exc:  # an odd catalog: one line naming the file and the fix, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130

@@ -8,11 +8,12 @@ correction requests filed against a listing.
 from __future__ import annotations
 
 import json
+import logging
 import operator
 import sqlite3
 import time
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -81,8 +82,28 @@ CREATE TABLE IF NOT EXISTS correction_requests (
 """
 
 
+BUSY_WAIT = 5.0  # seconds a writer waits for another writer before "busy, try again in a moment"
+_log = logging.getLogger("aftercare.catalog")
+_FIX = "rebuild it with `python -m directory build`, or point --db / AFTERCARE_CATALOG at the catalog file"
+
+
 class CatalogError(Exception):
     """A problem with the catalog file itself, worded for the person who runs the command."""
+
+
+class CatalogBusy(CatalogError):
+    """Another writer holds the catalog; the message asks to try again in a moment."""
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _busy_error() -> CatalogBusy:
+    from directory.words import t
+
+    return CatalogBusy(t("catalog.busy"))
 
 
 @dataclass
@@ -166,30 +187,124 @@ def _now() -> str:
 class Catalog:
     """An SQLite catalog file. Readers never block: the database runs in WAL mode."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False):
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_DB,
+        *,
+        readonly: bool = False,
+        shared: bool = False,
+        create: bool = True,
+    ):
+        """Open a catalog file.
+
+        `readonly`: only reads, through a read-only connection. `shared` (the app): reads through a
+        read-only connection and writes through a short-lived writer per change, so a reader never
+        waits for a writer (WAL) and a busy store says so. `create=False`: a missing file is an
+        error instead of a new empty catalog.
+        """
         self.path = Path(path)
         self.readonly = readonly
-        if readonly:
-            if not self.path.exists():
-                raise CatalogError(
-                    f"the catalog {self.path} does not exist; build it with `python -m directory build`"
-                )
+        self.shared = shared and not readonly
+        self.damaged: list[str] = []  # ids of rows that could not be read, skipped by records()
+        label = str(self.path)
+        missing = str(path) != ":memory:" and not self.path.exists()
+        if missing and (readonly or not create):
+            raise CatalogError(
+                f"the catalog {label} does not exist; check the path, or build it with `python -m directory build`"
+            )
+        if missing:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not (readonly or self.shared):
+            self.conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_WAIT
+            )
+            self._prepare(self.conn)
+        else:
+            if self.shared:
+                writer = self._connect_writer()
+                try:
+                    self._prepare(writer)
+                finally:
+                    writer.close()
             uri = f"file:{self.path}?mode=ro"
             self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-            try:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.executescript(_DDL)
-                self.conn.execute(
+            self._check_is_catalog(self.conn)
+        self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _connect_writer(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_WAIT)
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the tables, written only when missing: opening a catalog takes no write lock."""
+        try:
+            ready = self._has_schema(conn)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if not ready and names and "resources" not in names:
+                raise sqlite3.DatabaseError("it holds other tables than a catalog's")
+            if not ready:
+                conn.executescript(_DDL)
+                conn.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
-            except sqlite3.DatabaseError as exc:
-                self.conn.close()
-                raise CatalogError(f"{self.path} is not a catalog database ({exc})") from exc
-        self.conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.OperationalError as exc:
+            if (_busy(exc) or "readonly" in str(exc).lower()) and self._has_schema(conn, quiet=True):
+                return  # another writer is busy, or the file is read-only: it is still usable for reading
+            conn.close()
+            raise self._not_a_catalog(exc) from None
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise self._not_a_catalog(exc) from None
+
+    def _has_schema(self, conn: sqlite3.Connection, quiet: bool = False) -> bool:
+        try:
+            names = {
+                r[0]
+                for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+            }
+        except sqlite3.DatabaseError:
+            if quiet:
+                return False
+            raise
+        return {"resources", "resources_fts", "meta", "reports", "correction_requests"} <= names
+
+    def _check_is_catalog(self, conn: sqlite3.Connection) -> None:
+        try:
+            ok = self._has_schema(conn)
+            if ok:
+                conn.execute("SELECT * FROM resources LIMIT 0")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise self._not_a_catalog(exc) from None
+        if not ok:
+            conn.close()
+            raise self._not_a_catalog(None)
+
+    def _not_a_catalog(self, exc: BaseException | None) -> CatalogError:
+        if exc is not None and _busy(exc):
+            return _busy_error()
+        why = f" ({exc})" if exc is not None else " (it has no catalog tables)"
+        return CatalogError(f"{self.path} is not a catalog database{why}; {_FIX}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection to write through: this catalog's own, or a short-lived writer when shared."""
+        if self.readonly:
+            raise CatalogError("this catalog is open read-only")
+        conn = self._connect_writer() if self.shared else self.conn
+        try:
+            if self.shared:
+                conn.execute("PRAGMA foreign_keys=ON")
+            yield conn
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                raise _busy_error() from None
+            raise
+        finally:
+            if self.shared:
+                conn.close()
 
     def close(self) -> None:
         self.conn.close()
@@ -202,8 +317,21 @@ class Catalog:
 
     # reading
     def records(self) -> list[Resource]:
+        """Every readable record by id; a damaged row is skipped, logged and listed in `self.damaged`."""
         cols = ", ".join(f'"{n}"' for n in FIELD_NAMES)
-        return [_record_from_sql(r) for r in self.conn.execute(f"SELECT {cols} FROM resources ORDER BY id")]
+        out: list[Resource] = []
+        damaged: list[str] = []
+        try:
+            for row in self.conn.execute(f"SELECT {cols} FROM resources ORDER BY id"):
+                try:
+                    out.append(_record_from_sql(row))
+                except CatalogError as exc:
+                    damaged.append(str(row[0]))
+                    _log.warning("%s", exc)
+        except sqlite3.DatabaseError as exc:
+            raise self._not_a_catalog(exc) from None
+        self.damaged = damaged
+        return out
 
     def get(self, resource_id: str) -> Resource | None:
         found = self.get_many([resource_id])
@@ -220,7 +348,11 @@ class Catalog:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT {cols} FROM resources WHERE id IN ({marks})", chunk):
-                record = _record_from_sql(row)
+                try:
+                    record = _record_from_sql(row)
+                except CatalogError as exc:
+                    _log.warning("%s", exc)
+                    continue
                 by_id[record.id] = record
         return [by_id[i] for i in ids if i in by_id]
 
@@ -245,7 +377,8 @@ class Catalog:
         return row[0] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        with self._writing() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # writing
     def import_records(
@@ -286,9 +419,19 @@ class Catalog:
             return report
         if invalid:
             records = [r for i, r in enumerate(records) if i not in invalid]
-        if self.readonly:
-            raise CatalogError("this catalog is open read-only")
-        conn = self.conn
+        with self._writing() as conn:
+            return self._write_import(conn, report, records, deactivate_missing, as_of, dry_run, save_report)
+
+    def _write_import(
+        self,
+        conn: sqlite3.Connection,
+        report: ImportReport,
+        records: list[Resource],
+        deactivate_missing: str | None,
+        as_of: str | None,
+        dry_run: bool,
+        save_report: bool,
+    ) -> ImportReport:
         try:
             conn.execute("BEGIN IMMEDIATE")
             existing = self._existing(conn, [r.id for r in records])
@@ -407,10 +550,11 @@ class Catalog:
 
     def save_report(self, kind: str, source: str, summary: str, body: dict) -> None:
         """Keep a report (an import or a refresh) so the Catalog page can show it later."""
-        self.conn.execute(
-            "INSERT INTO reports(kind, source, created_at, summary, body) VALUES (?, ?, ?, ?, ?)",
-            (kind, source, _now(), summary, json.dumps(body)),
-        )
+        with self._writing() as conn:
+            conn.execute(
+                "INSERT INTO reports(kind, source, created_at, summary, body) VALUES (?, ?, ?, ?, ?)",
+                (kind, source, _now(), summary, json.dumps(body)),
+            )
 
     def reports(self, kind: str | None = None, limit: int = 20) -> list[dict]:
         sql = "SELECT id, kind, source, created_at, summary, body FROM reports"
@@ -428,11 +572,12 @@ class Catalog:
         problem, contact = problem.strip()[:2000], contact.strip()[:200]
         if not problem:
             raise ValueError("say what is wrong with the listing")
-        cur = self.conn.execute(
-            "INSERT INTO correction_requests(resource_id, created_at, problem, contact) VALUES (?, ?, ?, ?)",
-            (resource_id, _now(), problem, contact),
-        )
-        return int(cur.lastrowid)
+        with self._writing() as conn:
+            cur = conn.execute(
+                "INSERT INTO correction_requests(resource_id, created_at, problem, contact) VALUES (?, ?, ?, ?)",
+                (resource_id, _now(), problem, contact),
+            )
+            return int(cur.lastrowid)
 
     def corrections(self, status: str | None = "open") -> list[dict]:
         sql = "SELECT id, resource_id, created_at, problem, contact, status, resolved_at FROM correction_requests"
@@ -446,55 +591,29 @@ class Catalog:
     def close_correction(self, request_id: int, status: str) -> None:
         if status not in ("resolved", "dismissed"):
             raise ValueError("status must be resolved or dismissed")
-        self.conn.execute(
-            "UPDATE correction_requests SET status = ?, resolved_at = ? WHERE id = ?",
-            (status, _now(), request_id),
-        )
+        with self._writing() as conn:
+            conn.execute(
+                "UPDATE correction_requests SET status = ?, resolved_at = ? WHERE id = ?",
+                (status, _now(), request_id),
+            )
 
     # statistics
     def stats(self, today: date | None = None) -> dict:
-        """Counts by category, subcategory, source, county, status, verification, precision and age."""
-        today = today or date.today()
-        records = self.records()
-        out: dict = {"total": len(records)}
-        for name in (
-            "category",
-            "subcategory",
-            "source",
-            "county",
-            "status",
-            "verification",
-            "geocode_precision",
-        ):
-            out[name] = dict(sorted(Counter(getattr(r, name) or "(blank)" for r in records).items()))
-        ages: Counter = Counter()
-        for r in records:
-            try:
-                years = (today - date.fromisoformat(r.as_of)).days / 365.25
-            except ValueError:
-                ages["unknown"] += 1
-                continue
-            bucket = (
-                "under 1 year"
-                if years < 1
-                else "1-2 years"
-                if years < 2
-                else "2-5 years"
-                if years < 5
-                else "5+ years"
-            )
-            ages[bucket] += 1
-        out["as_of_age"] = dict(ages)
-        out["with_coordinates"] = sum(r.has_location for r in records)
-        out["active_without_coordinates"] = sorted(
-            r.id
-            for r in records
-            if r.status == "active"
-            and r.coverage == "local"
-            and not r.has_location
-            and (r.address or r.zip or r.city)
-        )
-        return out
+        """Counts by category, subcategory, source, county, status, verification, precision and age.
+
+        Aggregated in SQL (`catalog_stats`), so 200,000 records are counted without building one.
+        """
+        from directory import catalog_stats
+
+        try:
+            return catalog_stats.counts(self.conn, today or date.today())
+        except sqlite3.DatabaseError as exc:
+            raise self._not_a_catalog(exc) from None
+
+    def county_kinds(self) -> dict[tuple[str, str], int]:
+        """(county or "", category) → number of listings, counted in SQL."""
+        rows = self.conn.execute("SELECT county, category, count(*) FROM resources GROUP BY county, category")
+        return {(str(county or ""), str(category or "")): n for county, category, n in rows}
 
     # for the search index and app servers (the PostgreSQL store has the same two)
     def version(self) -> int:
@@ -555,4 +674,5 @@ def open_default(path: str | Path | None = None) -> Catalog:
     """The catalog the app and command line use: AFTERCARE_CATALOG, else data/catalog.db."""
     import os
 
-    return Catalog(path or os.environ.get("AFTERCARE_CATALOG") or DEFAULT_DB)
+    # A mistyped path must not quietly become a new, empty catalog.
+    return Catalog(path or os.environ.get("AFTERCARE_CATALOG") or DEFAULT_DB, create=False)

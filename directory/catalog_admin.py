@@ -38,8 +38,9 @@ from directory.words import md, t, vocab
 STATUSES = ("applied", "refused", "dry_run", "not_modified", "failed")
 COUNT_NAMES = ("added", "changed", "inactive", "unchanged", "rejected")
 MAX_ROWS = 1000  # detail rows shown per report table; a saved report keeps at most 500 ids per list anyway
-# The app waits for a feed while a person watches: shorter than the command line's 20 s and 3 retries.
-APP_FETCH = FetchOptions(timeout=15.0, retries=2, backoff=1.0)
+# The app waits for a feed while a person watches: shorter than the command line's 20 s and 3 retries,
+# one request within 30 s whatever the server does, and one feed (pages and retries) within 60 s.
+APP_FETCH = FetchOptions(timeout=15.0, retries=2, backoff=1.0, request_deadline=30.0, deadline=60.0)
 # Formats whose importer reads an uploaded file's bytes; the others read folders at build time.
 UPLOAD_FORMATS = ("csv", "meeting-guide", "bmlt", "findtreatment", "hsds")
 
@@ -212,8 +213,19 @@ def catalog_version(catalog: Catalog) -> int:
     return catalog.version()
 
 
-def county_kinds(records: list[Resource]) -> pd.DataFrame:
-    """Listings per county (rows) and kind (columns, in plain words)."""
+def county_kinds(records: list[Resource] | Catalog) -> pd.DataFrame:
+    """Listings per county (rows) and kind (columns, in plain words); a catalog is counted in SQL."""
+    if isinstance(records, Catalog):
+        counts = records.county_kinds()
+        if not counts:
+            return pd.DataFrame()
+        frame = pd.DataFrame(
+            [(county or "—", vocab("category", kind), n) for (county, kind), n in counts.items()],
+            columns=["county", "kind", "n"],
+        )
+        table = frame.pivot_table(index="county", columns="kind", values="n", aggfunc="sum", fill_value=0)
+        table.columns.name, table.index.name = "kind", "county"
+        return table.astype(int)
     pairs = pd.DataFrame(
         [(r.county or "—", vocab("category", r.category)) for r in records], columns=["county", "kind"]
     )

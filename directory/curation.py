@@ -16,13 +16,19 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping, MutableMapping
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, MutableMapping
 
 HASH_ENV = "AFTERCARE_CURATOR_PASSWORD_HASH"
 SECRET_KEY = "curator_password_hash"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_PASSWORD = 1024
-MAX_ATTEMPTS = 5  # per session: a public app must not be a password-guessing oracle
+MAX_ATTEMPTS = 5  # wrong passwords per client address within WINDOW before its cool-down
+GLOBAL_MAX_ATTEMPTS = 50  # wrong passwords from everyone within WINDOW before everyone's cool-down
+WINDOW = 15 * 60  # seconds over which wrong passwords are counted
+COOL_DOWN_MINUTES = 15  # the words of "catalog.locked_server" say this number
 
 
 def hash_password(password: str, *, salt: bytes | None = None, n: int = SCRYPT_N) -> str:
@@ -76,21 +82,97 @@ def configured_hash(
     return value
 
 
-def sign_in(session: MutableMapping[str, object], stored: str) -> None:
+class Lockout:
+    """Wrong passwords counted on the server, per client address and for everyone, with a cool-down.
+
+    It lives in the server process, so neither a reload nor a new session nor a new tab resets it.
+    Client addresses are kept only as salted hashes, and only while they are counted; no patient data.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_client: int = MAX_ATTEMPTS,
+        overall: int = GLOBAL_MAX_ATTEMPTS,
+        window: float = WINDOW,
+        cool_down: float = COOL_DOWN_MINUTES * 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_client, self.overall, self.window, self.cool_down = per_client, overall, window, cool_down
+        self.clock = clock
+        self._salt = secrets.token_bytes(16)
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[float]] = {}
+        self._everyone: deque[float] = deque()
+        self._client_until: dict[str, float] = {}
+        self._everyone_until = 0.0
+
+    def _key(self, client: str) -> str:
+        return hashlib.sha256(self._salt + client.encode("utf-8", "replace")).hexdigest()[:32]
+
+    def _forget_old(self, now: float) -> None:
+        for times in [*self._failures.values(), self._everyone]:
+            while times and times[0] <= now - self.window:
+                times.popleft()
+        for key in [k for k, v in self._failures.items() if not v]:
+            del self._failures[key]
+        for key in [k for k, until in self._client_until.items() if until <= now]:
+            del self._client_until[key]
+
+    def locked(self, client: str = "") -> bool:
+        """Whether a sign-in from this client must be refused now (without checking the password)."""
+        with self._lock:
+            now = self.clock()
+            self._forget_old(now)
+            return now < self._everyone_until or now < self._client_until.get(self._key(client), 0.0)
+
+    def failed(self, client: str = "") -> None:
+        """Count one wrong password; start the cool-downs that it brings over a limit."""
+        with self._lock:
+            now = self.clock()
+            key = self._key(client)
+            times = self._failures.setdefault(key, deque())
+            times.append(now)
+            self._everyone.append(now)
+            self._forget_old(now)
+            if len(self._failures.get(key, ())) >= self.per_client:
+                self._client_until[key] = now + self.cool_down
+            if len(self._everyone) >= self.overall:
+                self._everyone_until = now + self.cool_down
+
+    def succeeded(self, client: str = "") -> None:
+        """A right password clears that client's count (not the overall one)."""
+        with self._lock:
+            self._failures.pop(self._key(client), None)
+
+
+LOCKOUT = Lockout()  # one per server process, shared by every session
+
+
+def sign_in(
+    session: MutableMapping[str, object], stored: str, client: str = "", *, lockout: Lockout | None = None
+) -> None:
     """Check the password typed into `session["curator_password"]` (then blank it) against the stored hash.
 
-    Right: `session["curator"]` becomes True. Wrong, or more than MAX_ATTEMPTS tries in this session even
-    with the right one: `session["_sign_in_error"]` holds the words key of the message to show.
+    `client` is the visitor's address (the page passes it); the count of wrong passwords is kept on
+    the server (`LOCKOUT`), so a reload does not reset it. Right: `session["curator"]` becomes True.
+    Wrong, or during a cool-down even with the right password: `session["_sign_in_error"]` holds the
+    words key of the message to show.
     """
-    attempts = int(session.get("curator_attempts", 0) or 0) + 1
-    session["curator_attempts"] = attempts
-    if attempts > MAX_ATTEMPTS:
-        session["_sign_in_error"] = "catalog.locked"
-    elif verify_password(str(session.get("curator_password", "") or ""), stored):
-        session["curator"], session["curator_attempts"] = True, 0
-    else:
-        session["_sign_in_error"] = "catalog.wrong_password"
+    lockout = lockout or LOCKOUT
+    client = client if isinstance(client, str) else ""  # None on localhost and in page tests
+    password = str(session.get("curator_password", "") or "")
     session["curator_password"] = ""
+    if lockout.locked(client):
+        session["_sign_in_error"] = "catalog.locked_server"
+    elif verify_password(password, stored):
+        lockout.succeeded(client)
+        session["curator"] = True
+    else:
+        lockout.failed(client)
+        session["_sign_in_error"] = (
+            "catalog.locked_server" if lockout.locked(client) else "catalog.wrong_password"
+        )
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from directory import fetch_limits, guard
 from directory.schema import Problem, Resource, clean_text, remember_valid, validate
 
 if TYPE_CHECKING:
@@ -102,8 +103,16 @@ def fetch(
     user_agent: str = USER_AGENT,
     accept: str = "application/json",
     sleep: Callable[[float], None] = time.sleep,
+    total_timeout: float | None = None,
+    until: float | None = None,
+    redirect_hosts: tuple[str, ...] = (),
 ) -> Response:
     """GET a URL; retry server errors (5xx, 429) and timeouts `retries` times with doubling waits.
+
+    Every wait is bounded: `timeout` for connecting and for each silence of the server; one request,
+    headers and whole body, within `total_timeout` (default four times `timeout`); and everything,
+    retries included, before `until` (a `time.monotonic()` value: a refresh's overall deadline).
+    Redirects are followed only to http(s) on the same host, or to a host in `redirect_hosts`.
 
     Raises NetworkUnavailable when the host cannot be reached at all (no retries: there is no point),
     FeedError for anything else that ends without data. A 304 answer comes back as a Response.
@@ -116,14 +125,33 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    per_request = total_timeout if total_timeout is not None else 4 * timeout
     last_problem = ""
     for attempt in range(1, retries + 2):
         if attempt > 1:
-            sleep(backoff * 2 ** (attempt - 2))
+            wait = backoff * 2 ** (attempt - 2)
+            if until is not None and time.monotonic() + wait >= until:
+                break
+            sleep(wait)
+        request_until = time.monotonic() + per_request
+        if until is not None:
+            request_until = min(request_until, until)
+        if request_until <= time.monotonic():
+            break
+        watchdog = fetch_limits.Watchdog(request_until)
+        opener = urllib.request.build_opener(
+            fetch_limits.HttpHandler(watchdog),
+            fetch_limits.HttpsHandler(watchdog),
+            fetch_limits.SameHostRedirects(full, redirect_hosts),
+        )
         request = urllib.request.Request(full, headers=headers, method="GET")
+        received = [0]
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
-                body = _read_capped(resp, full, max_bytes)
+            watchdog.start()
+            with opener.open(request, timeout=min(timeout, watchdog.remaining())) as resp:
+                body = _read_capped(resp, full, max_bytes, received)
+                if watchdog.fired:  # the deadline cut the answer short, wherever it was
+                    raise TimeoutError
                 return _response(full, resp.status, body, resp.headers, attempt)
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
@@ -133,30 +161,75 @@ def fetch(
                 last_problem = f"the server answered {exc.code} {exc.reason}"
                 continue
             raise FeedError(full, f"the server answered {exc.code} {exc.reason}; check the address") from exc
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                last_problem = f"no answer within {timeout:g} seconds"
-                continue
-            if _unreachable(reason):
-                raise NetworkUnavailable(full, f"cannot reach the server ({_reason_text(reason)})") from exc
-            raise FeedError(full, f"the connection failed ({_reason_text(reason)})") from exc
-        except TimeoutError:
-            last_problem = f"no answer within {timeout:g} seconds"
-            continue
-        except (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine) as exc:
-            last_problem = f"the connection broke off ({exc.__class__.__name__})"
-            continue
-        except http.client.IncompleteRead as exc:
-            raise FeedError(
-                full, f"the download stopped after {len(exc.partial)} bytes (truncated); try again later"
-            ) from exc
-        except OSError as exc:
-            if _unreachable(exc):
-                raise NetworkUnavailable(full, f"cannot reach the server ({_reason_text(exc)})") from exc
-            raise FeedError(full, f"the connection failed ({_reason_text(exc)})") from exc
+        except Exception as exc:  # noqa: BLE001 - sorted into honest messages below
+            problem = _fetch_problem(exc, full, timeout, per_request, watchdog, received[0])
+            if problem is None:
+                raise
+            if isinstance(problem, FeedError):
+                raise problem from exc
+            last_problem = problem
+        finally:
+            watchdog.cancel()
     tries = retries + 1
+    if not last_problem:
+        raise FeedError(
+            full, "the refresh ran out of time before this feed could be fetched; try again later"
+        )
     raise FeedError(full, f"{last_problem} ({tries} {'try' if tries == 1 else 'tries'}); try again later")
+
+
+def _fetch_problem(
+    exc: BaseException,
+    url: str,
+    timeout: float,
+    per_request: float,
+    watchdog: fetch_limits.Watchdog,
+    received: int,
+) -> FeedError | str | None:
+    """What went wrong, as a FeedError to raise, a retryable problem, or None to let it propagate."""
+    if isinstance(exc, FeedError) and not watchdog.fired:
+        return exc
+    if isinstance(exc, fetch_limits.RedirectRefused):
+        return FeedError(url, str(exc))
+    if watchdog.fired:
+        # Our deadline closed the connection: the server was too slow, whatever it was doing.
+        if received:
+            return FeedError(
+                url,
+                f"the server sent only {fetch_limits.amount(received)} in {per_request:g} seconds (too slow); "
+                "try again later",
+            )
+        return FeedError(
+            url,
+            f"the server did not send its answer within {per_request:g} seconds; try again later",
+        )
+    if isinstance(exc, urllib.error.URLError):
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            return f"no answer within {timeout:g} seconds"
+        if _unreachable(reason):
+            return NetworkUnavailable(url, f"cannot reach the server ({_reason_text(reason)})")
+        return FeedError(url, f"the connection failed ({_reason_text(reason)})")
+    if isinstance(exc, TimeoutError):
+        if received:
+            return f"the server stopped sending after {fetch_limits.amount(received)}"
+        return f"no answer within {timeout:g} seconds"
+    if isinstance(exc, (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine)):
+        return f"the connection broke off ({exc.__class__.__name__})"
+    if isinstance(exc, http.client.IncompleteRead):
+        return FeedError(
+            url,
+            f"the download stopped after {fetch_limits.amount(len(exc.partial))} (truncated); try again later",
+        )
+    if isinstance(exc, (http.client.HTTPException, ValueError)):
+        return FeedError(
+            url, f"the server's answer is not valid HTTP ({exc.__class__.__name__}); check the address"
+        )
+    if isinstance(exc, OSError):
+        if _unreachable(exc):
+            return NetworkUnavailable(url, f"cannot reach the server ({_reason_text(exc)})")
+        return FeedError(url, f"the connection failed ({_reason_text(exc)})")
+    return None
 
 
 def _unreachable(reason: object) -> bool:
@@ -181,12 +254,15 @@ def _reason_text(reason: object) -> str:
     return str(getattr(reason, "strerror", None) or reason)
 
 
-def _read_capped(resp: http.client.HTTPResponse, url: str, max_bytes: int) -> bytes:
+def _read_capped(
+    resp: http.client.HTTPResponse, url: str, max_bytes: int, received_box: list[int] | None = None
+) -> bytes:
     """Read the body, decompressing gzip/deflate, and stop as soon as it passes `max_bytes`."""
     too_big = f"the response is larger than the {max_bytes // (1024 * 1024) or max_bytes} " + (
         "MB limit" if max_bytes >= 1024 * 1024 else "byte limit"
     )
-    length = resp.headers.get("Content-Length", "")
+    length = resp.headers.get("Content-Length", "") or ""
+    length = length.strip() if length.strip().isascii() and len(length.strip()) <= 18 else ""
     if length.isdigit() and int(length) > max_bytes:
         raise FeedError(url, f"{too_big} ({int(length)} bytes announced); raise max_bytes if it is expected")
     encoding = (resp.headers.get("Content-Encoding") or "").lower()
@@ -202,10 +278,12 @@ def _read_capped(resp: http.client.HTTPResponse, url: str, max_bytes: int) -> by
     parts: list[bytes] = []
     size = received = 0
     while True:
-        chunk = resp.read(_CHUNK)
+        chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
         if not chunk:
             break
         received += len(chunk)
+        if received_box is not None:
+            received_box[0] = received
         if inflater is not None:
             try:
                 chunk = inflater.decompress(chunk, max_bytes + 1 - size)
@@ -260,7 +338,9 @@ def decode_json(body: bytes, where: str = "", content_type: str = "") -> Any:
     except UnicodeDecodeError:
         decoded = text.decode("cp1252", errors="replace")
     try:
-        return json.loads(decoded)
+        return guard.loads(decoded, where)
+    except guard.Breach as exc:
+        raise FeedError(where, exc.message) from None
     except json.JSONDecodeError as exc:
         stripped = decoded.rstrip()
         opened_not_closed = stripped[:1] in "[{" and stripped[-1:] not in ("]", "}")
@@ -279,19 +359,19 @@ def source_label(source: Any, file: str = "") -> str:
     """How problems name the input: the given label, else a file's name, else "the feed"."""
     if file:
         return file
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+    if guard.is_path(source):
         return Path(source).name
     return "the feed"
 
 
 def load_json(source: str | Path | bytes | Any, file: str = "") -> tuple[Any, str]:
     """A path, bytes or already-decoded JSON → (decoded JSON, a file label for problems)."""
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+    if guard.is_path(source):
         path = Path(source)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise FeedError(str(path), f"the file cannot be read ({exc.strerror or exc})") from exc
+            data = guard.read_file(path, file)
+        except guard.Breach as exc:
+            raise FeedError(str(path), exc.message) from None
         return decode_json(data, file or path.name), file or path.name
     if isinstance(source, str):
         source = source.encode("utf-8")

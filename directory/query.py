@@ -307,7 +307,7 @@ def _soon(value: str, out: dict, notes: list[str]) -> None:
 
 def _months(value: str, out: dict, notes: list[str]) -> None:
     text = value.strip()
-    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_MONTHS:
+    if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= MAX_MONTHS:
         out["verified_within_months"] = int(text)
     else:
         notes.append(f"Ignored ver='{_show(value)}': give a whole number of months from 1 to {MAX_MONTHS}.")
@@ -374,6 +374,19 @@ _PARSERS = {
     **{key: _flag(name, key) for key, name in _FLAG_KEYS.items()},
 }
 PARAM_KEYS = tuple(_PARSERS)
+MAX_PAGE = 10_000
+
+
+def page_number(value: Any) -> int:
+    """The results page a URL's `page` asks for: 1 to MAX_PAGE; 1 for anything else ("²", "①", "1e9", 5000 digits).
+
+    `str.isdigit` accepts superscripts and circled digits that `int` refuses, and `int` refuses more
+    than 4,300 digits: only ASCII digits, at most five of them, are read.
+    """
+    text = _flat(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 5):
+        return 1
+    return min(max(int(text), 1), MAX_PAGE)
 
 
 # --- the sentence -----------------------------------------------------------------------------------------

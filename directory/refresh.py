@@ -9,6 +9,7 @@ report in the catalog that the Catalog page shows.
 from __future__ import annotations
 
 import os
+import time
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Source:
     enabled: bool = True
     refresh_days: int = 7
     note: str = ""
+    redirect_hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to (same host always may)
 
     @property
     def paged(self) -> bool:
@@ -88,6 +90,9 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
         query = entry.get("query") or {}
         if not isinstance(query, dict):
             raise SourcesError(f'{where}, query: write it as a table, e.g. query = {{ action = "meetings" }}')
+        redirect_hosts = entry.get("redirect_hosts") or []
+        if not isinstance(redirect_hosts, list) or not all(isinstance(h, str) for h in redirect_hosts):
+            raise SourcesError(f'{where}, redirect_hosts: write a list of host names, e.g. ["example.org"]')
         try:
             refresh_days = int(entry.get("refresh_days", 7))
         except (TypeError, ValueError):
@@ -104,6 +109,7 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
                 enabled=bool(entry.get("enabled", True)),
                 refresh_days=refresh_days,
                 note=str(entry.get("note") or ""),
+                redirect_hosts=tuple(redirect_hosts),
             )
         )
     return sources
@@ -118,6 +124,14 @@ class FetchOptions:
     backoff: float = feeds.DEFAULT_BACKOFF
     max_bytes: int = feeds.DEFAULT_MAX_BYTES
     sleep: Callable[[float], None] | None = None
+    # One request (headers and body) within this many seconds (default: four times `timeout`) ...
+    request_deadline: float | None = None
+    # ... and a whole source, every page and retry included (default: a request's deadline × tries).
+    deadline: float | None = None
+
+    def source_deadline(self) -> float:
+        per_request = self.request_deadline if self.request_deadline is not None else 4 * self.timeout
+        return self.deadline if self.deadline is not None else per_request * (self.retries + 1)
 
 
 @dataclass
@@ -237,6 +251,11 @@ def fetch_source(
     )
     if options.sleep is not None:
         kwargs["sleep"] = options.sleep
+    kwargs.update(
+        total_timeout=options.request_deadline,
+        until=time.monotonic() + options.source_deadline(),
+        redirect_hosts=source.redirect_hosts,
+    )
     url = feeds.build_url(source.url, source.query)
     fetched = Fetched(source=source, url=url, fetched_at=_now())
     label = f"Fetching {source.name}"
@@ -282,8 +301,27 @@ def _rows(source: Source, data: Any, today: str) -> Iterator[tuple[int, Resource
         return bmlt.rows(data, fellowship=source.fellowship or "NA", release=True, **common)
     if source.format == "findtreatment":
         return findtreatment.rows(data, release=True, **common)
-    tables, _ = hsds.read_tables(data, source.name)
+    # Decoded JSON is data: hsds.tables_from_data never reads a path, whatever string the feed sent.
+    tables = hsds.tables_from_data(data, source.name)
     return hsds.records_from_tables(tables, **common)
+
+
+def _listed_ids(source: Source, data: Any) -> set[str]:
+    """The ids of every item the feed lists, readable or not, so that a bad field never makes one 'gone'."""
+    if source.format == "meeting-guide":
+        items = data.get("meetings") if isinstance(data, dict) else data
+        key = meeting_guide.record_id
+    elif source.format == "bmlt":
+        items = data.get("meetings") if isinstance(data, dict) else data
+        key = bmlt.record_id
+    elif source.format == "findtreatment":
+        items = findtreatment.page_rows(data)
+        key = findtreatment.record_id
+    else:
+        return set()
+    listed = {key(item, source.name) for item in items} if isinstance(items, list) else set()
+    listed.discard("")
+    return listed
 
 
 def _text(value: Any) -> str:
@@ -329,6 +367,7 @@ def apply_fetched(
     count = 0
     report_progress(0, 0, f"Reading {source.name}")
     try:
+        listed = _listed_ids(source, fetched.data)
         for row, record, problems in _rows(source, fetched.data, today):
             count += 1
             if record is not None and not problems:
@@ -350,7 +389,7 @@ def apply_fetched(
             records[record.id] = record
             if count % 5000 == 0:
                 report_progress(count, 0, f"Reading {source.name}")
-    except (ValueError, feeds.FeedError) as exc:
+    except (ValueError, TypeError, feeds.FeedError) as exc:
         report.status = "failed"
         report.message = f"the feed could not be read: {getattr(exc, 'message', exc)}"
         if not dry_run:
@@ -361,7 +400,7 @@ def apply_fetched(
     active = _active_ids(catalog, source.name)
     # A row the feed still lists but that no longer passes our checks keeps its stored version: a
     # broken row must not make a listing disappear.
-    for old in catalog.get_many(sorted(invalid_ids - set(records))):
+    for old in catalog.get_many(sorted((invalid_ids | listed) - set(records))):
         records[old.id] = old
     report_progress(0, len(records), f"Comparing {source.name}")
     ids = list(records)

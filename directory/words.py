@@ -510,6 +510,12 @@ ENGLISH: dict[str, str] = {
         "the catalog database {where} has schema version {have}, newer than this app's {need}: "
         "update the app before starting it"
     ),
+    # --- issue 12: hardening ---
+    "catalog.locked_server": (
+        "Too many wrong passwords: signing in is paused for 15 minutes. Ask the person who set up the "
+        "app if you have lost the password."
+    ),
+    "catalog.busy": "The catalog is busy saving changes; try again in a moment.",
 }
 
 
@@ -594,9 +600,18 @@ def _meeting_type(code: str) -> tuple[str, str | None]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Streamlit's Markdown turns bare addresses in text into links after escapes are read ("GFM autolink
+# literals": www., http://, https://, e-mail addresses, mailto: and xmpp:), so a WORD JOINER (U+2060,
+# invisible) is put where each would start: the text reads the same and no link is made of it.
+_AUTOLINK_RE = re.compile(
+    r"(?i)(?<=[a-z0-9])(?=://)|(?<=\bwww)(?=\.)|(?=@)|(?<=\bmailto)(?=:)|(?<=\bxmpp)(?=:)"
+)
+
+
 def md(text: object) -> str:
     """Catalog text made inert for Streamlit markdown: no links, images, HTML, emphasis or colour directives."""
     cleaned = re.sub(r"[\x00-\x1f\x7f]", " ", str(text or ""))
+    cleaned = _AUTOLINK_RE.sub("\u2060", cleaned)
     return _MD_SPECIAL.sub(r"\\\1", cleaned)
 
 

@@ -28,7 +28,7 @@ BADGE = {"applied": "green", "refused": "orange", "dry_run": "blue", "not_modifi
 @st.cache_data(show_spinner=False, max_entries=4)
 def statistics(path: str, version: float, _catalog) -> tuple[dict, pd.DataFrame]:
     """The catalog's stats and a county × kind table, recomputed only when the file changes."""
-    return _catalog.stats(), admin.county_kinds(_catalog.records())
+    return _catalog.stats(), admin.county_kinds(_catalog)  # counted in SQL: no records are built
 
 
 def counts(title: str, values: dict, field: str) -> None:
@@ -112,7 +112,10 @@ if not state.get("curator"):
     st.text_input(
         t("catalog.password"), type="password", key="curator_password", max_chars=curation.MAX_PASSWORD
     )
-    st.button(t("catalog.sign_in"), on_click=curation.sign_in, args=(state, stored), key="curator_sign_in")
+    client = st.context.ip_address or ""  # counted by the server-side lockout, never stored
+    st.button(
+        t("catalog.sign_in"), on_click=curation.sign_in, args=(state, stored, client), key="curator_sign_in"
+    )
     if problem := state.pop("_sign_in_error", None):
         st.error(t(problem))
     st.stop()
@@ -149,7 +152,7 @@ if upload is not None and st.button(t("catalog.import_preview"), key="import_pre
     try:
         state["_import"] = admin.check_file(catalog, upload.getvalue(), upload.name, fmt, progress=feed)
     except admin.ImportFileError as exc:
-        st.error(t("catalog.import_failed", problem=str(exc)))
+        st.error(t("catalog.import_failed", problem=md(str(exc))))
     bar.empty()
 if done := state.pop("_import_done", None):
     st.success(t("catalog.import_applied", summary=done))

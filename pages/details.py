@@ -109,7 +109,8 @@ with left:
             for s in r.schedule
         ]
         st.table(pd.DataFrame(rows))
-    facts = [(t(f"field.{name}"), fact(r, name)) for name in FACT_FIELDS]
+    # st.table renders cells as Markdown: catalog text is escaped (md) so it stays plain text.
+    facts = [(t(f"field.{name}"), md(fact(r, name))) for name in FACT_FIELDS]
     st.subheader(t("details.facts"))
     st.table(pd.DataFrame([f for f in facts if f[1]], columns=[t("field.label"), t("field.value")]))
     if r.category == "recovery_housing":
@@ -146,10 +147,10 @@ with right:
         )
     st.subheader(t("details.provenance"))
     provenance = [
-        (t("details.source"), source_name(r.source)),
-        (t("details.as_of"), r.as_of),
-        (t("details.verification"), sure.words),
-        (t("details.precision"), vocab("geocode_precision", r.geocode_precision)),
+        (t("details.source"), md(source_name(r.source))),
+        (t("details.as_of"), md(r.as_of)),
+        (t("details.verification"), md(sure.words)),
+        (t("details.precision"), md(vocab("geocode_precision", r.geocode_precision))),
     ]
     st.table(pd.DataFrame(provenance, columns=[t("field.label"), t("field.value")]))
     if link := md_link(t("details.source_link"), r.source_url):

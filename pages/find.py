@@ -9,6 +9,7 @@ from components import locate
 from components.shell import require_shell
 from directory import filters, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
+from directory.query import page_number
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
 from directory.words import md, md_link, t, vocab, when_text
 
@@ -23,7 +24,7 @@ def seed(params: dict) -> None:
     query, state["_find_notes"] = Query.from_params({k: v for k, v in params.items() if k in PARAM_KEYS})
     state.update(filters.widget_state(query))
     state["f_view"] = "map" if params.get("view") == "map" else "list"
-    state["f_page"] = int(params["page"]) if str(params.get("page", "")).isdigit() else 1
+    state["f_page"] = page_number(params.get("page", ""))
 
 
 def add(resource_id: str) -> None:

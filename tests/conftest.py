@@ -36,3 +36,12 @@ def tmp_db(tmp_path: Path) -> Path:
 os.environ.setdefault("AFTERCARE_STRICT_TRANSLATIONS", "1")
 # --- issue 14: a throwaway PostgreSQL server and fresh databases (tests/postgres/fixtures.py) ---
 from tests.postgres.fixtures import pg_server, pg_url, postgresql_proc  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def fresh_curator_lockout():
+    """Each test starts with no wrong passwords counted (the lockout lives in the server process)."""
+    from directory import curation
+
+    curation.LOCKOUT = curation.Lockout()
+    yield

@@ -31,6 +31,8 @@ class Reply:
     delay: float = 0.0
     truncate_to: int | None = None  # send only this many bytes of the body, but announce all of it
     etag: str = ""
+    trickle: float = 0.0  # seconds between body bytes (a server that never goes quite silent)
+    header_trickle: float = 0.0  # seconds between bytes of the status line and headers
 
 
 @dataclass
@@ -117,6 +119,13 @@ class FeedServer:
         if reply.delay:
             time.sleep(reply.delay)
         try:
+            if reply.header_trickle:
+                head = f"HTTP/1.1 {reply.status} OK\r\nContent-Type: {reply.content_type}\r\n"
+                for byte in (head * 200).encode():
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
+                    time.sleep(reply.header_trickle)
+                return
             if reply.etag and handler.headers.get("If-None-Match") == reply.etag:
                 handler.send_response(304)
                 handler.send_header("ETag", reply.etag)
@@ -131,7 +140,13 @@ class FeedServer:
                 handler.send_header(name, value)
             handler.end_headers()
             body = reply.body if reply.truncate_to is None else reply.body[: reply.truncate_to]
-            handler.wfile.write(body)
+            if reply.trickle:
+                for byte in body:
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
+                    time.sleep(reply.trickle)
+            else:
+                handler.wfile.write(body)
             handler.wfile.flush()
             if reply.truncate_to is not None:
                 handler.close_connection = True

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from directory import feeds
+from directory import feeds, guard
 from directory.importers import feed_rows
 from directory.importers.feed_rows import RowError
 from directory.schema import ImportResult, Resource, Slot, clean_text, make_id
@@ -71,6 +71,7 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _DURATION_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$")
 
 
+@guard.entry
 def parse(
     source: str | Path | bytes | Any,
     *,
@@ -151,6 +152,14 @@ def _minutes(text: Any) -> int:
     return int(m.group(1)) * 60 + int(m.group(2)) if m else 0
 
 
+def record_id(item: Any, source_key: str = SOURCE) -> str:
+    """The id a BMLT meeting gets (from id_bigint); "" when it has none."""
+    key = str(item.get("id_bigint") or "").strip() if isinstance(item, dict) else ""
+    if key and item.get("root_server_id"):
+        key = f"{item['root_server_id']}-{key}"
+    return make_id(source_key, key) if key else ""
+
+
 def meeting_to_resource(
     item: dict[str, Any],
     *,
@@ -160,7 +169,10 @@ def meeting_to_resource(
     fellowship: str = "NA",
     table: dict[str, tuple[str, str]] | None = None,
 ) -> Resource:
-    """One BMLT meeting as a record; raises a row error naming the field when it cannot be mapped."""
+    """One BMLT meeting as a record; raises a row error naming the field when it cannot be mapped.
+
+    Its id is `record_id(item)`, which refresh also uses for rows that cannot be mapped.
+    """
     key = str(item.get("id_bigint") or "").strip()
     if not key:
         raise RowError("id_bigint", "the meeting has no id_bigint; it was left out")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from directory import guard
 from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Resource, make_id
 
@@ -32,6 +33,7 @@ REQUIRED = {
 }
 
 
+@guard.entry
 def parse(source: str | Path | bytes, *, file: str = "", **_: object) -> ImportResult:
     """Read the 2011 list (or the folder holding it); only its recovery homes become records."""
     data, name = source_file(source, FILE, file)

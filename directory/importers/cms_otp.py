@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from directory import duplicates, geo
+from directory import duplicates, geo, guard
 from directory.importers import samhsa
 from directory.importers.project_csv import decode_text
 from directory.phones import normalize_phones
@@ -45,6 +45,7 @@ def title(text: str) -> str:
     return " ".join(out)
 
 
+@guard.entry
 def parse(source: str | Path) -> ImportResult:
     """Every Illinois CMS OTP row as a record (phone, ZIP-centre point, as of June 2022)."""
     path = Path(source)

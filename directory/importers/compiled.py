@@ -13,7 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from directory import geo, schedule
+from directory import geo, guard, schedule
 from directory.importers.project_csv import decode_text
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, split_list, validate
 
@@ -144,6 +144,7 @@ def normalise_date(text: str, fallback: str) -> str:
     return fallback
 
 
+@guard.entry
 def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
     """Read the compiled CSVs in a folder (or one of them) into records."""
     path = Path(source)

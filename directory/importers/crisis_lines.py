@@ -12,6 +12,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from directory import guard
 from directory.importers.project_csv import decode_text
 from directory.phones import normalize_phones
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, slug, validate
@@ -73,6 +74,7 @@ def phone_lines(phone: str, text: str) -> tuple[list[str], list[str]]:
     return lines, said
 
 
+@guard.entry
 def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
     path = Path(source)
     if path.is_dir():

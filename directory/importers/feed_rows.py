@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from directory import feeds
+from directory import feeds, guard
 from directory.schema import ImportResult, Problem, Resource
 
 # (row number, record or None, mapping problems): what an importer's `rows()` yields, before validation.
@@ -47,6 +47,11 @@ def item_rows(
     soon as it is mapped, so a large feed is not held twice (as JSON objects and as records). The
     cycle collector stays paused until the walk ends or the caller drops it (see `_collector_paused`).
     """
+    try:
+        guard.check_rows(len(items), file)
+    except guard.Breach as exc:
+        yield 0, None, [exc.problem(file)]
+        return
     with _collector_paused():
         for index, item in enumerate(items, start=1):
             if release:
@@ -56,9 +61,18 @@ def item_rows(
                 yield index, None, [problem]
                 continue
             try:
+                guard.check_item(item, index, file)
                 record = to_record(item)
+            except guard.Breach as exc:
+                yield index, None, [exc.problem(file)]
+                continue
             except RowError as exc:
                 yield index, None, [Problem(index, exc.field, exc.message, file)]
+                continue
+            except (TypeError, ValueError, OverflowError, AttributeError, KeyError, IndexError) as exc:
+                # A value of a type the format does not allow (a number where a list belongs, ...).
+                message = f"the {noun} has a value of the wrong type ({exc}); it was left out"
+                yield index, None, [Problem(index, "", message[:300], file)]
                 continue
             yield index, record, []
 

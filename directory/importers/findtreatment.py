@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from directory import feeds
+from directory import feeds, guard
 from directory.importers import feed_rows
 from directory.importers.feed_rows import RowError
 from directory.schema import ImportResult, Resource, clean_text, make_id
@@ -99,6 +99,7 @@ _MOUD = ("methadone", "buprenorphine", "naltrexone")
 _NOT_MOUD = re.compile(r"pain management|do not use|does not treat", re.I)
 
 
+@guard.entry
 def parse(
     source: str | Path | bytes | Any,
     *,
@@ -120,7 +121,7 @@ def page_rows(data: Any) -> list[Any] | None:
         return data.get("rows") if isinstance(data.get("rows"), list) else None
     if isinstance(data, list):
         if data and all(isinstance(p, dict) and "rows" in p for p in data):
-            return [r for p in data for r in (p.get("rows") or [])]
+            return [r for p in data for r in guard.items(p.get("rows"))]
         return data
     return None
 
@@ -149,7 +150,10 @@ def rows(
 
 def _groups(item: dict[str, Any]) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
-    for group in item.get("services") or []:
+    services = item.get("services")
+    if services is not None and not isinstance(services, list):
+        raise RowError("services", "'services' must be a list of service groups; the row was left out")
+    for group in services or []:
         if not isinstance(group, dict):
             continue
         code = str(group.get("f2") or "").strip().upper()
@@ -161,6 +165,16 @@ def _groups(item: dict[str, Any]) -> dict[str, list[str]]:
 def _add(out: list[str], value: str | None) -> None:
     if value and value not in out:
         out.append(value)
+
+
+def record_id(item: Any, source_key: str = SOURCE) -> str:
+    """The id a locator row gets (from frid, else name, street and ZIP); "" when it has none of them."""
+    if not isinstance(item, dict):
+        return ""
+    key = clean_text(item.get("frid")) or "|".join(
+        clean_text(item.get(k)).lower() for k in ("name1", "street1", "zip")
+    )
+    return make_id(source_key, key) if key.strip("|") else ""
 
 
 def facility_to_resource(

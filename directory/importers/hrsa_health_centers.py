@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from directory import guard
 from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -23,6 +24,7 @@ FILE = "hrsa_health_center_sites_il_2020.csv"
 REQUIRED = {"name", "st_abbr", "city", "address", "phone", "lon", "lat"}
 
 
+@guard.entry
 def parse(source: str | Path | bytes, *, file: str = "", **_: object) -> ImportResult:
     """Read hrsa_health_center_sites_il_2020.csv (or the folder holding it) into health-centre records."""
     data, name = source_file(source, FILE, file)

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from directory import feeds
+from directory import feeds, guard
 from directory.importers import feed_rows
 from directory.render.spreadsheet import restore
 from directory.schema import (
@@ -113,6 +113,7 @@ def hsds_id(kind: str, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
+@guard.entry
 def parse(
     source: str | Path | bytes | Any,
     *,
@@ -131,7 +132,7 @@ def parse(
     try:
         tables, file = read_tables(source, file)
     except (OSError, ValueError, zipfile.BadZipFile, feeds.FeedError) as exc:
-        message = exc.message if isinstance(exc, feeds.FeedError) else str(exc)
+        message = exc.message if isinstance(exc, (feeds.FeedError, guard.Breach)) else str(exc)
         return ImportResult(errors=[Problem(None, "", message, feeds.source_label(source, file))])
     if not tables.get("services"):
         return ImportResult(
@@ -146,29 +147,53 @@ def parse(
 
 # Reading the tables
 def read_tables(source: str | Path | bytes | Any, file: str = "") -> tuple[dict[str, list[dict]], str]:
-    """Tables (name without .csv → rows) from a package folder, datapackage.json, .zip, CSV bytes or JSON."""
-    if isinstance(source, (str, Path)) and not str(source).lstrip().startswith(("{", "[")):
+    """Tables (name without .csv → rows) from a package folder, datapackage.json, .zip, CSV bytes or JSON.
+
+    Only a `Path` or a path string given by the caller is read from disk; decoded JSON is data, never
+    a path (see `tables_from_data`).
+    """
+    if guard.is_path(source):
         path = Path(source)
         if path.is_dir():
-            return _tables_from_files({p.name: p.read_bytes() for p in path.glob("*.csv")}), file or path.name
+            return _tables_from_folder(path), file or path.name
         if path.suffix.lower() == ".zip":
-            return _tables_from_zip(path.read_bytes()), file or path.name
+            label = file or path.name
+            return _tables_from_zip(guard.read_file(path, label), label), label
         if path.name == "datapackage.json":
-            return _tables_from_files(
-                {p.name: p.read_bytes() for p in path.parent.glob("*.csv")}
-            ), file or path.parent.name
+            return _tables_from_folder(path.parent), file or path.parent.name
         data, label = feeds.load_json(path, file)
-        return _tables_from_json(data), label
+        return tables_from_data(data, label), label
     if isinstance(source, (bytes, bytearray)) and bytes(source[:2]) == b"PK":
-        return _tables_from_zip(bytes(source)), file or "the HSDS package"
-    data, label = feeds.load_json(source, file)
-    return _tables_from_json(data), label
+        label = file or "the HSDS package"
+        return _tables_from_zip(bytes(source), label), label
+    if isinstance(source, (str, bytes, bytearray)):
+        data, label = feeds.load_json(source, file)
+    else:
+        data, label = source, file or "the feed"
+    return tables_from_data(data, label), label
 
 
-def _tables_from_zip(data: bytes) -> dict[str, list[dict]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        files = {Path(n).name: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")}
-    return _tables_from_files(files)
+def tables_from_data(data: Any, file: str = "the feed") -> dict[str, list[dict]]:
+    """Tables from decoded HSDS JSON (an object or a list); Breach for anything else, a string included."""
+    if not isinstance(data, (dict, list)):
+        raise guard.Breach(
+            f"the HSDS data is a JSON {type(data).__name__}, not an object or a list; check the feed address",
+            file=file,
+        )
+    return _tables_from_json(data)
+
+
+def _tables_from_folder(folder: Path) -> dict[str, list[dict]]:
+    paths = sorted(folder.glob("*.csv"))
+    if len(paths) > guard.LIMITS.members:
+        raise guard.Breach(
+            f"the folder holds {len(paths)} CSV files; keep only the HSDS tables", file=folder.name
+        )
+    return _tables_from_files({p.name: guard.read_file(p, p.name) for p in paths if p.stem in TABLES})
+
+
+def _tables_from_zip(data: bytes, file: str = "the HSDS package") -> dict[str, list[dict]]:
+    return _tables_from_files(guard.zip_members(data, file, suffix=".csv"))
 
 
 def _tables_from_files(files: dict[str, bytes]) -> dict[str, list[dict]]:
@@ -178,8 +203,16 @@ def _tables_from_files(files: dict[str, bytes]) -> dict[str, list[dict]]:
         if table not in TABLES:
             continue
         text = data.decode("utf-8-sig", errors="replace")
+        guard.check_csv_text(text, name)
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        tables[table] = [{k: restore(v or "") for k, v in row.items() if k} for row in reader]
+        try:
+            tables[table] = [
+                {k: restore(v if isinstance(v, str) else "") for k, v in row.items() if k} for row in reader
+            ]
+        except csv.Error as exc:
+            raise guard.Breach(
+                f"the table cannot be read as CSV near line {reader.line_num} ({exc})", file=name
+            ) from None
     return tables
 
 
@@ -202,7 +235,7 @@ class _Flattener:
         return key
 
     def children(self, obj: dict, name: str, table: str, **links: Any) -> None:
-        for child in obj.get(name) or []:
+        for child in guard.items(obj.get(name)):
             if isinstance(child, dict):
                 if table == "attributes" and isinstance(child.get("taxonomy_term"), dict):
                     term_id = self.add("taxonomy_terms", child["taxonomy_term"])
@@ -213,10 +246,10 @@ class _Flattener:
 
     def organization(self, org: dict) -> str:
         org_id = self.add("organizations", org)
-        for service in org.get("services") or []:
+        for service in guard.items(org.get("services")):
             if isinstance(service, dict):
                 self.service(service, org_id)
-        for location in org.get("locations") or []:
+        for location in guard.items(org.get("locations")):
             if isinstance(location, dict):
                 self.location(location, org_id)
         self.children(org, "phones", "phones", organization_id=org_id)
@@ -230,7 +263,7 @@ class _Flattener:
         for name, table in (("phones", "phones"), ("schedules", "schedules"), ("languages", "languages")):
             self.children(service, name, table, service_id=service_id)
         self.children(service, "attributes", "attributes", link_id=service_id)
-        for sal in service.get("service_at_locations") or []:
+        for sal in guard.items(service.get("service_at_locations")):
             if isinstance(sal, dict):
                 self.service_at_location(sal, service_id)
         return service_id
@@ -251,9 +284,17 @@ class _Flattener:
         return sal_id
 
 
+def _flat_row(row: dict) -> dict:
+    """A tabular-form row with only plain values (a nested object in a cell is not HSDS)."""
+    return {k: v for k, v in row.items() if not isinstance(v, (dict, list))}
+
+
 def _tables_from_json(data: Any) -> dict[str, list[dict]]:
     if isinstance(data, dict) and any(str(k).endswith(".csv") for k in data):
-        return {k.removesuffix(".csv"): [dict(r) for r in v if isinstance(r, dict)] for k, v in data.items()}
+        return {
+            k.removesuffix(".csv"): [_flat_row(r) for r in guard.items(v) if isinstance(r, dict)]
+            for k, v in data.items()
+        }
     items = (
         data.get("contents") if isinstance(data, dict) and isinstance(data.get("contents"), list) else data
     )

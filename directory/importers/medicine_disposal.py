@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from directory import guard
 from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Resource, make_id
 
@@ -28,6 +29,7 @@ REQUIRED = {
 }
 
 
+@guard.entry
 def parse(source: str | Path | bytes, *, file: str = "", **_: object) -> ImportResult:
     """Read chicago_medication_disposal_2014.csv (or the folder holding it) into harm-reduction records."""
     data, name = source_file(source, FILE, file)

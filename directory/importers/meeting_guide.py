@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from directory import feeds
+from directory import feeds, guard
 from directory.importers import feed_rows
 from directory.importers.feed_rows import RowError
 from directory.schema import ImportResult, Resource, Slot, clean_text, make_id
@@ -88,6 +88,7 @@ _STATE_ZIP_RE = re.compile(r"^([A-Z]{2})(?:\s+(\d{5})(?:-\d{4})?)?$")
 FAMILY_FELLOWSHIPS = {"al-anon": ("families",), "alateen": ("families", "youth"), "nar-anon": ("families",)}
 
 
+@guard.entry
 def parse(
     source: str | Path | bytes | Any,
     *,
@@ -183,6 +184,14 @@ def _split_formatted_address(text: str) -> tuple[str, str, str, str]:
             parts = parts[:-1]
     city = parts.pop() if parts else ""
     return ", ".join(parts), city, state, zip_code
+
+
+def record_id(item: Any, source_key: str = SOURCE) -> str:
+    """The id a feed meeting gets (from its slug, else its id); "" when it has neither."""
+    if not isinstance(item, dict):
+        return ""
+    key = item.get("slug") if item.get("slug") not in (None, "") else item.get("id")
+    return "" if key in (None, "") or isinstance(key, (dict, list)) else make_id(source_key, str(key))
 
 
 def meeting_to_resource(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from directory import guard
 from directory.importers.cited_rows import collect, coordinate, read_rows, source_date
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
@@ -51,6 +52,7 @@ def row_date(source: str) -> str:
     return source_date(source)
 
 
+@guard.entry
 def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
     """Read the Cook County naloxone CSVs in a folder (or one of them, or an upload's bytes) into records."""
     if isinstance(source, bytes):

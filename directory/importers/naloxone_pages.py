@@ -11,6 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from directory import guard
 from directory.importers.cited_rows import collect, coordinate, read_rows, source_date, source_file, split_zip
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
@@ -46,6 +47,7 @@ DESCRIPTIONS = {
 }
 
 
+@guard.entry
 def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
     """Read il_naloxone_sites_from_pages.csv (or the folder holding it) into harm-reduction records."""
     data, name = source_file(source, FILE, file)

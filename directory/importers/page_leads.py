@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from directory import guard
 from directory.importers.cited_rows import collect, coordinate, read_rows, source_date, source_file
 from directory.importers.cited_rows import place as locate
 from directory.schema import ImportResult, Problem, Resource, make_id
@@ -36,6 +37,7 @@ KINDS = {
 _NO_ADDRESS = re.compile(r"not given|no street number|no number given", re.I)
 
 
+@guard.entry
 def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
     """Read il_recovery_sites_from_pages.csv (or the folder holding it) into unconfirmed leads."""
     data, name = source_file(source, FILE, file)

@@ -15,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+from directory import guard
 from directory.render.spreadsheet import neutralise, restore
 from directory.schema import (
     FIELD_NAMES,
@@ -33,7 +34,20 @@ FORMULA_PREFIXES = ("=",)
 
 
 def decode_text(data: bytes, file: str) -> tuple[str | None, list[Problem], list[Problem]]:
-    """Bytes of a text file → (text, errors, warnings): UTF-8 with or without BOM, else Windows-1252."""
+    """Bytes of a text file → (text, errors, warnings): UTF-8 with or without BOM, else Windows-1252.
+
+    The text is checked by the input guard (line length, number of lines) before any CSV reader sees it.
+    """
+    text, errors, warnings = _decode_text(data, file)
+    if text is not None:
+        try:
+            guard.check_csv_text(text, file)
+        except guard.Breach as exc:
+            return None, [exc.problem(file)], warnings
+    return text, errors, warnings
+
+
+def _decode_text(data: bytes, file: str) -> tuple[str | None, list[Problem], list[Problem]]:
     if not data.strip():
         return (
             None,
@@ -73,12 +87,13 @@ def decode_text(data: bytes, file: str) -> tuple[str | None, list[Problem], list
         return text, [], [warning]
 
 
+@guard.entry
 def parse(source: str | Path | bytes, file: str = "") -> ImportResult:
     """Read a project CSV into records and row problems; a row with any problem is left out whole."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         file = file or path.name
-        data = path.read_bytes()
+        data = guard.read_file(path, file)
     else:
         data = source
     result = ImportResult()

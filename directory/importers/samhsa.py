@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from directory import duplicates, geo
+from directory import duplicates, geo, guard
 from directory.duplicates import Listing, normalise_name, normalise_street  # noqa: F401 (re-exported)
 from directory.importers.project_csv import decode_text
 from directory.phones import normalize_phones
@@ -528,6 +528,7 @@ def build_records(rows: list[SourceRow], result: MergeResult, used_ids: set[str]
     result.replaced_ids.update({old: new for old, new in sorted(legacy.items()) if old not in current})
 
 
+@guard.entry
 def parse(source: str | Path) -> MergeResult:
     """Read every known SAMHSA file in a folder (or one file) and merge the facilities they list."""
     path = Path(source)

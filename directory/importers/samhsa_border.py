@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import zipcodes
 
-from directory import geo
+from directory import geo, guard
 from directory.importers import samhsa
 
 NEIGHBOURS = ("MO", "KY", "IN", "IA", "WI")
@@ -40,6 +40,7 @@ def miles_from_illinois(latitude: float, longitude: float) -> float:
     return float(geo.haversine_miles(latitude, longitude, lats, lons).min())
 
 
+@guard.entry
 def parse(
     source: str | Path, *, states: tuple[str, ...] = NEIGHBOURS, miles: float = MILES
 ) -> samhsa.MergeResult:

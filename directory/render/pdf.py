@@ -23,8 +23,8 @@ from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import XPos, YPos
 
 from directory import phones
+from directory.render import fallback_fonts, qr
 from directory.render import legend as meeting_legend
-from directory.render import qr
 from directory.render.facts import PRINT_LIMIT, ItemFacts, clip
 from directory.words import t
 
@@ -80,6 +80,7 @@ class PrintDocument(FPDF):
         self.add_font("DejaVu", "", regular)
         self.add_font("DejaVu", "B", bold)
         self._glyphs = frozenset(self.fonts["dejavu"].cmap) & frozenset(self.fonts["dejavuB"].cmap)
+        self._fallbacks_loaded = False  # CJK and emoji fonts, loaded when a text needs them
         self.doc_title = title
         self.footer_text = footer
         self.set_title(self.safe(title))
@@ -97,8 +98,11 @@ class PrintDocument(FPDF):
         return self.w - self.l_margin - self.r_margin
 
     def safe(self, text: object, limit: int = PRINT_LIMIT) -> str:
-        """Text the font can draw: control characters and glyphs DejaVu lacks are dropped, length capped."""
+        """Text the fonts can draw (DejaVu, then the CJK and emoji fallbacks): other glyphs dropped, length capped."""
         text = _CONTROL_RE.sub("", "" if text is None else str(text))
+        if not self._fallbacks_loaded and any(ord(ch) not in self._glyphs for ch in text if ch not in "\n "):
+            self._fallbacks_loaded = True
+            self._glyphs = self._glyphs | fallback_fonts.install(self)
         return clip("".join(ch for ch in text if ch in "\n " or ord(ch) in self._glyphs), limit)
 
     def footer(self) -> None:

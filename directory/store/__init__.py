@@ -114,11 +114,15 @@ def open_store(
     readonly: bool = False,
     check_schema: bool = True,
     pool_size: int = 4,
+    shared: bool = False,
+    create: bool = True,
 ) -> Store:
     """The store for a path or URL (default: `default_target()`), its schema checked against this code.
 
     A read-only SQLite store needs an existing file; a writable one is created when missing. A
     PostgreSQL database gets its schema only from `db upgrade` (or `db copy`), never implicitly.
+    `shared` (the app): SQLite reads through a read-only connection and writes through a short-lived
+    writer, so a reader never waits; `create=False`: a missing SQLite file is an error, not a new catalog.
     """
     target = str(target) if target else default_target()
     if is_database_url(target):
@@ -126,7 +130,9 @@ def open_store(
 
         store: Store = PostgresCatalog(target, readonly=readonly, pool_size=pool_size)
     else:
-        store = Catalog(target, readonly=readonly)
+        store = Catalog(
+            target, readonly=readonly, shared=shared and not readonly, create=create and not readonly
+        )
     if check_schema:
         try:
             check(store)
