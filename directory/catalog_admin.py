@@ -215,7 +215,7 @@ def catalog_version(catalog: Catalog) -> int:
 
 def county_kinds(records: list[Resource] | Catalog) -> pd.DataFrame:
     """Listings per county (rows) and kind (columns, in plain words); a catalog is counted in SQL."""
-    if isinstance(records, Catalog):
+    if hasattr(records, "county_kinds"):  # a store of either kind: counted in SQL
         counts = records.county_kinds()
         if not counts:
             return pd.DataFrame()

@@ -180,6 +180,9 @@ def upgrade(target: str | Path) -> list[str]:
     # SQLite has one schema version so far, and opening a file for writing creates whatever it lacks
     # (its schema_version row too); a file from newer code is refused as the app would refuse it.
     with Catalog(target) as store:
+        have, need = schema_versions(store)
+        if have == 0:  # a file from before schema versions: its tables are current, only the row is missing
+            store.set_meta("schema_version", str(need))
         check(store)
     return []
 

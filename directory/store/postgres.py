@@ -384,8 +384,9 @@ class PostgresCatalog:
             (status, _now(), request_id),
         )
 
-    # statistics: computed from records(), the same code as the SQLite store's
+    # statistics: counted in SQL through the portable connection, the same code as the SQLite store's
     stats = Catalog.stats
+    county_kinds = Catalog.county_kinds
 
 
 def _existing(conn, ids: list[str]) -> dict[str, tuple]:
