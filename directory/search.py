@@ -208,11 +208,28 @@ class _Multi:
         order = np.argsort(self.values, kind="stable")
         self.by_value = self.records[order]
         self.value_offsets = offsets_of(np.bincount(self.values, minlength=len(self.labels)))
+        # With at most 64 distinct values, one integer per record holds its set: a filter is one AND.
+        self.bits: np.ndarray | None = None
+        if len(self.labels) <= 64:
+            bits = np.zeros(n, dtype=np.uint64)
+            pair_bits = np.left_shift(np.uint64(1), self.values.astype(np.uint64))
+            filled = np.flatnonzero(counts > 0) if n else np.zeros(0, dtype=np.int64)
+            if len(filled):  # a record's values are distinct, so their sum is their union
+                bits[filled] = np.add.reduceat(pair_bits, self.offsets[filled])
+            self.bits = bits
 
     def codes_for(self, wanted: Iterable[str]) -> list[int]:
         return [self.lookup[w.casefold()] for w in wanted if w.casefold() in self.lookup]
 
-    def mask(self, wanted: Iterable[str], n: int) -> np.ndarray:
+    def mask(self, wanted: Iterable[str], n: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which records (or which of `rows`) hold any of `wanted`."""
+        codes = self.codes_for(wanted)
+        if self.bits is not None:
+            want = np.uint64(sum(1 << c for c in set(codes)))
+            bits = self.bits if rows is None else self.bits[rows]
+            return (bits & want) != 0
+        if rows is not None:
+            return self.mask(wanted, n)[rows]
         hit = np.zeros(n, dtype=bool)
         for code in self.codes_for(wanted):
             hit[self.by_value[self.value_offsets[code] : self.value_offsets[code + 1]]] = True
@@ -293,6 +310,7 @@ class SearchIndex:
         self.name_rank = np.empty(n, dtype=np.int64)
         self.name_rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
         self._build_slots(columns["schedule"], n)
+        self._prepare()
 
     def _build_slots(self, factor: _Factor, n: int) -> None:
         parsed = []
@@ -323,12 +341,44 @@ class SearchIndex:
         ).astype(np.int8)
         self.has_slots = counts > 0
 
-    def is_any(self, column: str, values: Iterable[str]) -> np.ndarray:
+    def _prepare(self) -> None:
+        """What every query needs and no query changes: latitude sorted for the box, the remote and
+        regional rows, and the masks of constant conditions (computed once here, never per query)."""
+        order = np.argsort(self.latitude, kind="stable")  # NaN (no point) sorts last
+        self.lat_order = order.astype(np.int64)
+        self.lat_sorted = self.latitude[order]
+        self.remote_rows = np.flatnonzero(self.remote)
+        self.regional_rows = np.flatnonzero(self.regional)
+        self.boxable = ~self.remote & ~self.regional
+        self._constant: dict[tuple, np.ndarray] = {}
+        self.contiguous = self.rowids is not None and (
+            len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
+        )
+
+    def constant(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        """`is_any` for a condition queries repeat ("active", "confirmed"): computed once, read-only."""
+        key = (column, values)
+        mask = self._constant.get(key)
+        if mask is None:
+            mask = self.is_any(column, values)
+            mask.setflags(write=False)
+            with self._lock:
+                if len(self._constant) < 64:
+                    self._constant[key] = mask
+        return mask
+
+    def is_any(self, column: str, values: Iterable[str], rows: np.ndarray | None = None) -> np.ndarray:
+        """Which records (or which of `rows`) hold one of `values` in a single-valued column."""
         codes, _, lookup = self.single_columns[column]
+        if rows is not None:
+            codes = codes[rows]
         wanted = [lookup[v] for v in values if v in lookup]
         if not wanted:
             return np.zeros(len(codes), dtype=bool)
-        return np.isin(codes, wanted)
+        hit = codes == wanted[0]  # a few comparisons: far cheaper than np.isin's sort
+        for code in wanted[1:]:
+            hit |= codes == code
+        return hit
 
     def __len__(self) -> int:
         return self.size
@@ -390,14 +440,22 @@ class SearchIndex:
         return mask
 
     def _fts_mask(self, expression: str) -> np.ndarray:
+        # SQLite joins the matching row ids into one string and numpy parses it: no Python object per
+        # match, so a word found in most of a million records still costs milliseconds.
         mask = np.zeros(self.size, dtype=bool)
         try:
-            rows = self._catalog.conn.execute(
-                "SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?", (expression,)
-            ).fetchall()
+            (joined,) = self._catalog.conn.execute(
+                "SELECT group_concat(rowid, ',') FROM resources_fts WHERE resources_fts MATCH ?", (expression,)
+            ).fetchone()
         except sqlite3.Error:
             return mask  # an expression FTS5 still rejects matches nothing rather than failing the page
-        found = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if not joined:
+            return mask
+        found = np.fromstring(joined, dtype=np.int64, sep=",")
+        if self.contiguous and self.size:
+            where = found - int(self.rowids[0])
+            mask[where[(where >= 0) & (where < self.size)]] = True
+            return mask
         where = np.searchsorted(self.rowids, found)
         inside = where < self.size
         where, found = where[inside], found[inside]
@@ -519,14 +577,14 @@ def search(
     if message:
         return SearchResults(message=message, description=description)
     plan = Selection(index, query, place, now)
-    rows = np.flatnonzero(plan.final)
+    rows = plan.final_rows
     offset = max(int(offset or 0), 0)
     ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
     results = _results(plan, ordered[offset:], now)
     unconfirmed = 0
     if not len(rows) and not query.include_unconfirmed:
         wider = dataclasses.replace(query, include_unconfirmed=True)
-        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
+        unconfirmed = len(Selection(index, wider, place, now).final_rows)
     found = SearchResults(
         results=results,
         total=len(rows),
@@ -547,9 +605,10 @@ def _results(plan: Selection, page: np.ndarray, now: datetime) -> list[Result]:
     resources = index.resources(page.tolist())
     results = []
     reference = reference_time(now)
-    for row, resource in zip(page.tolist(), resources):
+    distance = plan.distance_at(page)
+    for i, (row, resource) in enumerate(zip(page.tolist(), resources)):
         kind = int(index.remote_kind[row])
-        miles = None if plan.distance is None or kind else float(plan.distance[row])
+        miles = None if distance is None or kind else float(distance[i])
         if kind:
             label = _REMOTE_LABELS[kind]
         else:
