@@ -260,7 +260,8 @@ class Selection:
         high = np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right")
         box = index.lat_order[low:high]
         lon = index.longitude[box]
-        box = box[(lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable[box]]
+        # Sorted once here, so every later step reads the columns in order and rows can be looked up.
+        box = np.sort(box[(lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable[box]])
         miles = haversine_miles(place.latitude, place.longitude, index.latitude[box], index.longitude[box])
         inside = miles <= radius
         near = [box[inside], index.remote_rows]
@@ -268,8 +269,10 @@ class Selection:
             near.append(self._in_area())
         rows = np.concatenate(near)
         distance = np.concatenate([miles[inside], np.full(len(rows) - int(np.count_nonzero(inside)), np.nan)])
-        order = np.argsort(rows, kind="stable")
-        self.rows, self._miles = rows[order], distance[order]
+        if len(rows) > len(near[0]):
+            order = np.argsort(rows, kind="stable")  # merges the sorted runs: linear time
+            rows, distance = rows[order], distance[order]
+        self.rows, self._miles = rows, distance
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:

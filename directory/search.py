@@ -20,7 +20,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from directory import schedule
+from directory import index_cache, schedule
 from directory.facets import (
     FACET_GROUPS,
     KNOWN_VALUES,
@@ -248,6 +248,7 @@ class SearchIndex:
 
     def __init__(self, columns: dict[str, _Factor | list], *, rowids: np.ndarray | None = None) -> None:
         self._lock = threading.Lock()
+        self.from_cache = False  # True when the columns were read from the cache beside the catalog
         self._fts_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._catalog = None
         self._records: list[Resource] | None = None
@@ -400,8 +401,25 @@ class SearchIndex:
         return index
 
     @classmethod
-    def from_catalog(cls, catalog) -> SearchIndex:
-        """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass."""
+    def from_catalog(cls, catalog, *, cache: bool = True) -> SearchIndex:
+        """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass.
+
+        With `cache`, the columns saved beside the catalog file are used when they were made from the
+        catalog as it is now (`directory.index_cache`), and saved there after a fresh build.
+        """
+        key = index_cache.catalog_key(catalog) if cache else None
+        if key:
+            cached = index_cache.load(cls, catalog, key)
+            if cached is not None:
+                cached.from_cache = True
+                return cached
+        index = cls._read_catalog(catalog)
+        if key:
+            index_cache.save(index, catalog, key)
+        return index
+
+    @classmethod
+    def _read_catalog(cls, catalog) -> SearchIndex:
         columns = _new_columns()
         rowids: list[np.ndarray] = []
         names = ", ".join(f'"{c}"' for c in _COLUMNS)
