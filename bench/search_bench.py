@@ -51,8 +51,30 @@ POPULATIONS = ["women", "men", "lgbtq", "young_adults", "veterans"]
 PAYMENT = ["medicaid", "medicare", "private_insurance", "sliding_fee", "self_pay"]
 MOUD = ["methadone", "buprenorphine", "naltrexone"]
 CATEGORIES = ["support_group", "treatment", "recovery_housing", "crisis_line", "government_program"]
-WORDS = ["newcomers", "spanish speaking", "women's", "big book", "speaker", "step study", "young people", "oxford"]
-STARTS = ["06:30", "07:00", "08:00", "10:00", "12:00", "12:10", "17:30", "18:00", "19:00", "19:30", "20:00", "23:30"]
+WORDS = [
+    "newcomers",
+    "spanish speaking",
+    "women's",
+    "big book",
+    "speaker",
+    "step study",
+    "young people",
+    "oxford",
+]
+STARTS = [
+    "06:30",
+    "07:00",
+    "08:00",
+    "10:00",
+    "12:00",
+    "12:10",
+    "17:30",
+    "18:00",
+    "19:00",
+    "19:30",
+    "20:00",
+    "23:30",
+]
 SHIPPED = ROOT / "data" / "catalog.db"
 
 
@@ -141,7 +163,9 @@ def generate(n: int, seed: int = 7) -> tuple[list[tuple], dict[str, np.ndarray]]
             moud_services=_names(int(moud[i]), MOUD),
         )
         if has_schedule[i]:
-            picked = sorted({(int(days[i, j]), STARTS[starts[i, j]], int(lengths[i, j])) for j in range(slots[i])})
+            picked = sorted(
+                {(int(days[i, j]), STARTS[starts[i, j]], int(lengths[i, j])) for j in range(slots[i])}
+            )
             parts = {}
             for day, start, length in picked:
                 end = ""
@@ -150,13 +174,18 @@ def generate(n: int, seed: int = 7) -> tuple[list[tuple], dict[str, np.ndarray]]
                     end = f"-{minute // 60:02d}:{minute % 60:02d}"
                 parts.setdefault(f"{WEEKDAYS[day]} {start}{end}", None)
                 daytod[i] |= 1 << (day * 4 + _tod(start))
-            rec.update(schedule="; ".join(parts), fellowship=FELLOWSHIPS[fellowship[i]], subcategory="meeting")
+            rec.update(
+                schedule="; ".join(parts), fellowship=FELLOWSHIPS[fellowship[i]], subcategory="meeting"
+            )
             rec["name"] = f"Synthetic {'online ' if remote[i] else ''}meeting {i}"
             rec["format"] = "online" if remote[i] else ("hybrid" if i % 7 == 0 else "in_person")
         elif k == 1:
             rec.update(name=f"Synthetic clinic {i}", services="substance_use; outpatient")
         elif k == 2:
-            rec.update(name=f"Synthetic home {i}", subcategory=("sober_living", "oxford_house", "recovery_home")[i % 3])
+            rec.update(
+                name=f"Synthetic home {i}",
+                subcategory=("sober_living", "oxford_house", "recovery_home")[i % 3],
+            )
         elif remote_kind[i] == 1:
             rec.update(name=f"Synthetic line {i}", format="phone", coverage="statewide")
         else:
@@ -218,7 +247,9 @@ def make_queries(count: int, seed: int = 11) -> list[Query]:
         for _ in range(int(rng.choice([0, 1, 1, 2, 3]))):
             pick = int(rng.integers(9))
             if pick == 0:
-                fields["categories"] = tuple(rng.choice(CATEGORIES, size=int(rng.integers(1, 3)), replace=False))
+                fields["categories"] = tuple(
+                    rng.choice(CATEGORIES, size=int(rng.integers(1, 3)), replace=False)
+                )
             elif pick == 1:
                 fields["fellowships"] = (str(rng.choice(FELLOWSHIPS)),)
             elif pick == 2:
@@ -243,8 +274,24 @@ def make_queries(count: int, seed: int = 11) -> list[Query]:
 
 def text_queries() -> list[Query]:
     """Free-text queries, each run cold (the index's text cache emptied first)."""
-    words = ["newcomers", "spanish", "women", "big book", "speaker", "step", "young", "oxford", "new", "spea",
-             "synthetic clinic", "synthetic home", "meeting", "benchmark", "record", "peop"]
+    words = [
+        "newcomers",
+        "spanish",
+        "women",
+        "big book",
+        "speaker",
+        "step",
+        "young",
+        "oxford",
+        "new",
+        "spea",
+        "synthetic clinic",
+        "synthetic home",
+        "meeting",
+        "benchmark",
+        "record",
+        "peop",
+    ]
     return [Query(text=w) for w in words] + [Query(text=w, place="60614", radius=10) for w in words[:8]]
 
 
@@ -262,7 +309,9 @@ class Plan:
         self.moud = sum(1 << MOUD.index(p) for p in query.moud_services)
         days = query.weekdays or range(7)
         tods = [TIMES_OF_DAY.index(t) for t in query.times_of_day] or range(4)
-        self.daytod = sum(1 << (d * 4 + t) for d in days for t in tods) if (query.weekdays or query.times_of_day) else 0
+        self.daytod = (
+            sum(1 << (d * 4 + t) for d in days for t in tods) if (query.weekdays or query.times_of_day) else 0
+        )
 
     def box(self) -> tuple[float, float, float, float]:
         p = self.place
@@ -304,7 +353,12 @@ class Floor:
             keep &= np.isin(f["category"][rows], plan.categories)
         if plan.fellowships:
             keep &= np.isin(f["fellowship"][rows], plan.fellowships)
-        for name, bits in (("pops", plan.pops), ("pay", plan.pay), ("moud", plan.moud), ("daytod", plan.daytod)):
+        for name, bits in (
+            ("pops", plan.pops),
+            ("pay", plan.pay),
+            ("moud", plan.moud),
+            ("daytod", plan.daytod),
+        ):
             if bits:
                 keep &= (f[name][rows] & bits) != 0
         if plan.query.languages:
@@ -339,7 +393,11 @@ def _where(plan: Plan) -> tuple[str, list]:
         if bits:
             parts.append(f"({name} & ?) != 0")
             args.append(bits)
-    for name, on in (("spanish", plan.query.languages), ("matf", plan.query.mat_friendly), ("wheel", plan.query.wheelchair)):
+    for name, on in (
+        ("spanish", plan.query.languages),
+        ("matf", plan.query.mat_friendly),
+        ("wheel", plan.query.wheelchair),
+    ):
         if on:
             parts.append(name)
     return " AND ".join(parts), args
@@ -353,11 +411,16 @@ class RTree:
 
     def __init__(self, f: dict[str, np.ndarray]) -> None:
         self.conn = sqlite3.connect(":memory:")
-        self.conn.execute(f"CREATE TABLE t (row INTEGER PRIMARY KEY, lat REAL, lon REAL, remote INT, {', '.join(_FACT_COLUMNS)})")
+        self.conn.execute(
+            f"CREATE TABLE t (row INTEGER PRIMARY KEY, lat REAL, lon REAL, remote INT, {', '.join(_FACT_COLUMNS)})"
+        )
         self.conn.execute("CREATE VIRTUAL TABLE box USING rtree(row, s, n, w, e)")
         n = len(f["lat"])
         cols = [np.arange(n)] + [f["lat"], f["lon"], f["remote"]] + [f[c] for c in _FACT_COLUMNS]
-        data = [tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row) for row in zip(*[c.tolist() for c in cols])]
+        data = [
+            tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row)
+            for row in zip(*[c.tolist() for c in cols])
+        ]
         with self.conn:
             self.conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * len(cols))})", data)
             self.conn.execute("INSERT INTO box SELECT row, lat, lat, lon, lon FROM t WHERE NOT remote")
@@ -388,8 +451,10 @@ class Duck:
         import pandas as pd
 
         self.conn = duckdb.connect()
-        frame = pd.DataFrame({"row": np.arange(len(f["lat"])), "lat": f["lat"], "lon": f["lon"], "remote": f["remote"]}
-                             | {c: f[c] for c in _FACT_COLUMNS})
+        frame = pd.DataFrame(
+            {"row": np.arange(len(f["lat"])), "lat": f["lat"], "lon": f["lon"], "remote": f["remote"]}
+            | {c: f[c] for c in _FACT_COLUMNS}
+        )
         self.conn.register("frame", frame)
         self.conn.execute("CREATE TABLE t AS SELECT * FROM frame")
         self.conn.unregister("frame")
@@ -418,8 +483,37 @@ def _timed(fn, *args):
 
 
 def _stats(times: list[float]) -> dict:
-    return {"median": statistics.median(times) * 1000, "p95": float(np.percentile(times, 95)) * 1000,
-            "worst": max(times) * 1000}
+    return {
+        "median": statistics.median(times) * 1000,
+        "p95": float(np.percentile(times, 95)) * 1000,
+        "worst": max(times) * 1000,
+    }
+
+
+def _project(index, query):
+    return search(index, query, now=NOW, limit=20)
+
+
+def _core(index, query, place):
+    """The project's selection and ordering alone: what the floor does, without facet counts or the page."""
+    selection = Selection(index, query, place, NOW)
+    return selection.order(selection.final_rows, 20)
+
+
+def prime(path: str) -> dict:
+    """Build the index from the rows in a fresh process (no cache yet), which also writes the cache."""
+    import psutil
+
+    catalog = Catalog(path, readonly=True)
+    build, _ = _timed(SearchIndex.from_catalog, catalog, cache=False)
+    start = time.perf_counter()
+    index = SearchIndex.from_catalog(catalog)
+    return {
+        "build_s": build,
+        "build_save_s": time.perf_counter() - start,
+        "cached": not index.from_cache,
+        "rss_mb": psutil.Process().memory_info().rss / 2**20,
+    }
 
 
 def worker(path: str, n: int, count: int, peers: bool) -> dict:
@@ -429,8 +523,14 @@ def worker(path: str, n: int, count: int, peers: bool) -> dict:
     before = process.memory_info().rss
     catalog = Catalog(path, readonly=True)
     load, index = _timed(SearchIndex.from_catalog, catalog)
+    assert index.from_cache, "the prime step should have written the cache"
     rss = process.memory_info().rss
-    out: dict = {"records": len(index), "load_s": load, "rss_mb": rss / 2**20, "index_mb": (rss - before) / 2**20}
+    out: dict = {
+        "records": len(index),
+        "load_s": load,
+        "rss_mb": rss / 2**20,
+        "index_mb": (rss - before) / 2**20,
+    }
     _, facts = generate(n)
     floor = Floor(facts)
     engines = {"project": None, "core": None, "floor": floor}
@@ -449,10 +549,10 @@ def worker(path: str, n: int, count: int, peers: bool) -> dict:
         found = {}
         for name in names:
             if name == "project":
-                t, res = _timed(lambda: search(index, query, now=NOW, limit=20))
+                t, res = _timed(_project, index, query)
                 found[name] = res
             elif name == "core":  # the project's selection and ordering alone, no facet counts
-                t, _ = _timed(lambda: (lambda s: s.order(np.flatnonzero(s.final), 20))(Selection(index, query, plan.place, NOW)))
+                t, _ = _timed(_core, index, query, plan.place)
             else:
                 t, res = _timed(engines[name].run, plan)
                 found[name] = res[0] if name == "floor" else res
@@ -462,7 +562,10 @@ def worker(path: str, n: int, count: int, peers: bool) -> dict:
         for name in engines:
             if name not in ("project", "core") and {int(r) for r in found[name]} != expected:
                 disagree += 1
-                print(f"  ids differ: {name} on {query.to_params() if hasattr(query, 'to_params') else query}", file=sys.stderr)
+                print(
+                    f"  ids differ: {name} on {query.to_params() if hasattr(query, 'to_params') else query}",
+                    file=sys.stderr,
+                )
         top_ids = [r.resource.id for r in found["project"].results]
         floor_top = [f"synthetic-{r}" for r in floor.run(plan)[1]]
         if top_ids != floor_top:
@@ -476,7 +579,7 @@ def worker(path: str, n: int, count: int, peers: bool) -> dict:
     raw = []
     for query in text_queries():
         index._fts_cache.clear()
-        t, _ = _timed(lambda: search(index, query, now=NOW, limit=20))
+        t, _ = _timed(_project, index, query)
         cold.append(t)
         index._fts_cache.clear()
         t, _ = _timed(index.text_mask, query.text)
@@ -538,12 +641,18 @@ def per_row(path: Path, queries: list[Query]) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts (1000000 is slow)")
+    parser.add_argument(
+        "--sizes", default="10000,100000", help="comma-separated record counts (1000000 is slow)"
+    )
     parser.add_argument("--queries", type=int, default=240, help="how many varied queries (at least 200)")
     parser.add_argument("--per-row", type=int, default=3, help="queries for the per-row way at 10k and 100k")
     parser.add_argument("--no-peers", action="store_true", help="only the project and the floor")
+    parser.add_argument("--prime", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--worker", nargs=3, metavar=("DB", "N", "Q"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prime:
+        print(json.dumps(prime(args.prime)))
+        return 0
     if args.worker:
         print(json.dumps(worker(args.worker[0], int(args.worker[1]), int(args.worker[2]), not args.no_peers)))
         return 0
@@ -552,11 +661,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         for n in sizes:
             path = Path(tmp) / f"catalog-{n}.db"
-            made, _ = _timed(lambda: write_catalog(path, generate(n)[0]))
+            made, _ = _timed(write_catalog, path, generate(n)[0])
+            primed = json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--prime", str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
             argv = [sys.executable, __file__, "--worker", str(path), str(n), str(args.queries)]
             if args.no_peers:
                 argv.append("--no-peers")
-            run = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+            run = subprocess.run(
+                argv, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}
+            )
             if run.returncode:
                 print(run.stderr)
                 return 1
@@ -564,20 +683,30 @@ def main() -> int:
             for line in run.stderr.splitlines()[:5]:
                 print(line)
             floor = r["engines"]["floor"]
-            print(f"\n{n:,} records (generated in {made:.0f} s): index load {r['load_s']:.2f} s, RSS {r['rss_mb']:.0f} MB"
-                  f" (index {r['index_mb']:.0f} MB); ids disagree on {r['disagree']} of {r['queries']} queries")
+            print(
+                f"\n{n:,} records (generated in {made:.0f} s): index built from the rows in {primed['build_s']:.2f} s"
+                f" (RSS {primed['rss_mb']:.0f} MB); loaded from the cache beside the catalog in"
+                f" {r['load_s']:.2f} s, RSS {r['rss_mb']:.0f} MB"
+                f" (index {r['index_mb']:.0f} MB); ids disagree on {r['disagree']} of {r['queries']} queries"
+            )
             print(f"  {'engine':<10} {'median':>9} {'p95':>9} {'worst':>9} {'vs floor (median, p95)':>24}")
             for name, s in r["engines"].items():
-                print(f"  {name:<10} {s['median']:>7.2f}ms {s['p95']:>7.2f}ms {s['worst']:>7.1f}ms"
-                      f" {s['median'] / floor['median']:>10.2f}x {s['p95'] / floor['p95']:>10.2f}x")
+                print(
+                    f"  {name:<10} {s['median']:>7.2f}ms {s['p95']:>7.2f}ms {s['worst']:>7.1f}ms"
+                    f" {s['median'] / floor['median']:>10.2f}x {s['p95'] / floor['p95']:>10.2f}x"
+                )
             print(f"  project/floor per query, median of ratios: {r['per_query_ratio']:.2f}x")
             c, m = r["cold_text"], r["text_mask"]
-            print(f"  cold text search: median {c['median']:.1f} ms, p95 {c['p95']:.1f}, worst {c['worst']:.1f};"
-                  f" text mask alone: median {m['median']:.1f} ms, worst {m['worst']:.1f}")
+            print(
+                f"  cold text search: median {c['median']:.1f} ms, p95 {c['p95']:.1f}, worst {c['worst']:.1f};"
+                f" text mask alone: median {m['median']:.1f} ms, worst {m['worst']:.1f}"
+            )
             if n <= 100_000 and args.per_row:
                 slow = per_row(path, make_queries(args.per_row))
-                print(f"  per-row (pandas apply + geopy), {args.per_row} queries: median {statistics.median(slow) * 1000:.0f} ms"
-                      f" = {statistics.median(slow) * 1000 / r['engines']['project']['median']:.0f}x the project")
+                print(
+                    f"  per-row (pandas apply + geopy), {args.per_row} queries: median {statistics.median(slow) * 1000:.0f} ms"
+                    f" = {statistics.median(slow) * 1000 / r['engines']['project']['median']:.0f}x the project"
+                )
             path.unlink(missing_ok=True)
     return 0
 

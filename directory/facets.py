@@ -244,7 +244,9 @@ class Selection:
         by_radius = np.flatnonzero(~hit & ~np.isnan(radius) & index.has_coordinates[regional])
         if len(by_radius):
             rows = regional[by_radius]
-            miles = haversine_miles(place.latitude, place.longitude, index.latitude[rows], index.longitude[rows])
+            miles = haversine_miles(
+                place.latitude, place.longitude, index.latitude[rows], index.longitude[rows]
+            )
             hit[by_radius[miles <= radius[by_radius]]] = True
         return regional[hit]
 
@@ -261,7 +263,9 @@ class Selection:
         box = index.lat_order[low:high]
         lon = index.longitude[box]
         # Sorted once here, so every later step reads the columns in order and rows can be looked up.
-        box = np.sort(box[(lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable[box]])
+        box = np.sort(
+            box[(lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable[box]]
+        )
         miles = haversine_miles(place.latitude, place.longitude, index.latitude[box], index.longitude[box])
         inside = miles <= radius
         near = [box[inside], index.remote_rows]
@@ -356,7 +360,9 @@ class Selection:
         care_rows = rows("care_for")
         out["care_for"] = {
             value: int(np.count_nonzero(mask)) if mask is not None else len(care_rows)
-            for value, mask in ((v, self.care_mask(v, care_rows)) for v in ("substance_use", "mental_health", "both"))
+            for value, mask in (
+                (v, self.care_mask(v, care_rows)) for v in ("substance_use", "mental_health", "both")
+            )
         }
         for group in ("mat_friendly", "wheelchair"):
             out[group] = {"yes": int(np.count_nonzero(getattr(index, group)[rows(group)]))}

@@ -53,7 +53,9 @@ def catalog_key(catalog) -> str | None:
             if wal.exists() and wal.stat().st_size:
                 parts.append((wal.stat().st_size, wal.stat().st_mtime_ns))
         parts.append(catalog.conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
-        parts.append(catalog.conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM resources").fetchone())
+        parts.append(
+            catalog.conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM resources").fetchone()
+        )
     except (OSError, sqlite3.Error, AttributeError, ValueError):
         return None
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -148,7 +150,7 @@ def load(cls, catalog, key: str):
 
 
 def _restore(obj, prefix: str, fields: dict, arrays: dict) -> None:
-    from directory.search import _Multi
+    from directory.columns import _Multi
 
     names = {k[len(prefix) :].split(".")[0] for k in list(fields) + list(arrays) if k.startswith(prefix)}
     for name in names:
