@@ -476,9 +476,9 @@ class Duck:
 # --- the worker: one fresh process per catalog size ----------------------------------------------------------
 
 
-def _timed(fn, *args):
+def _timed(fn, *args, **kwargs):
     start = time.perf_counter()
-    out = fn(*args)
+    out = fn(*args, **kwargs)
     return time.perf_counter() - start, out
 
 

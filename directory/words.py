@@ -408,6 +408,9 @@ ENGLISH: dict[str, str] = {
     "plan.nearest_meeting": "Meeting nearby: {name} ({distance})",
     "plan.nearest_meeting_unconfirmed": "Meeting nearby, not confirmed — check before going: {name} ({distance})",
     "plan.pick_help": "Adds it to the referral list, so the plan can name it. Uses the place of your last search.",
+    # --- issue 15: a map that scales ---
+    "map.zoom_in": "{count} listings are in view, too many to draw one by one: they are shown as groups."
+    " Zoom in to see every listing.",
 }
 
 _FIELD_RE = re.compile(r"\{(\w+)")
