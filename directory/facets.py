@@ -368,15 +368,21 @@ class Selection:
             out[group] = {"yes": int(np.count_nonzero(getattr(index, group)[rows(group)]))}
         schedule_rows = rows("schedule")
         positions = self._slot_positions(schedule_rows)
-        records = index.slot_record[positions]
+        lengths = index.slot_offsets[schedule_rows + 1] - index.slot_offsets[schedule_rows]
+        starts = (np.cumsum(lengths) - lengths)[lengths > 0]
         for group, skip, values, column in (
             ("weekdays", "days", range(7), index.slot_weekday),
             ("times_of_day", "tods", range(4), index.slot_tod),
         ):
             ok = self._slot_ok(positions, skip=skip)
-            slot_values = column[positions]
+            # One bit per value for each slot that counts, joined per record (its slots lie together): a
+            # record counts once for a value however many of its slots have it.
+            bits = np.where(ok, np.left_shift(1, column[positions].astype(np.int16)), 0).astype(np.int16)
+            per_record = np.bitwise_or.reduceat(bits, starts) if len(starts) else bits[:0]
             names = [str(v) for v in values] if group == "weekdays" else list(TIMES_OF_DAY)
-            out[group] = {name: _distinct(records[ok & (slot_values == v)]) for name, v in zip(names, values)}
+            out[group] = {
+                name: int(np.count_nonzero(per_record & (1 << v))) for name, v in zip(names, values)
+            }
         return out
 
     def order(self, rows: np.ndarray, limit: int | None) -> np.ndarray:
@@ -431,13 +437,6 @@ def _area_key(name: str) -> str:
     """A county or city name compared loosely: "St. Clair", "Saint Clair" and "st clair county" agree."""
     text = re.sub(r"[^a-z]", "", name.casefold().replace("saint", "st"))
     return text[:-6] if text.endswith("county") and len(text) > 6 else text
-
-
-def _distinct(sorted_records: np.ndarray) -> int:
-    """How many different records a sorted array of record numbers holds."""
-    if len(sorted_records) == 0:
-        return 0
-    return 1 + int(np.count_nonzero(sorted_records[1:] != sorted_records[:-1]))
 
 
 def reference_time(now: datetime) -> datetime:
