@@ -1,18 +1,27 @@
-"""Search benchmark: load time, memory and query latency on generated catalogs of 1k to 1M records, and the
-speed-up over the per-row way (pandas apply with geopy distances) on 10k records.
+"""Search benchmark: the project beside its peers on the same generated catalogs and the same queries.
 
-Every catalog here is synthetic, generated inside this script ("Synthetic meeting 123"), placed at real
-Illinois ZIP centres from the zipcodes package (GeoNames, CC BY 4.0) with random jitter, and written to a
-temporary folder that is deleted afterwards; nothing is written to data/.
+Engines, run interleaved per query (the order rotates, so no engine always goes first):
+- project: `directory.search.search(index, query, limit=20)` (ranked page, facet counts, the sentence);
+- floor: plain numpy written the obvious way: a bounding box, haversine on its candidates, every other
+  filter on the candidates only (no facets, no sentence: the lower bound for a search);
+- rtree: SQLite R*Tree for the box, the other filters in SQL, exact distance in SQL;
+- duckdb: one DuckDB table, the box, filters and haversine in one SQL statement;
+- per-row: pandas apply with geopy distances over built records (a few queries only: it is slow).
+All engines must find the same ids (checked on every query, outside the timings).
 
-    python bench/search_bench.py                       # 1k, 10k, 100k and 1M records (about 4 minutes)
-    python bench/search_bench.py --sizes 1000,10000    # a quick run
+Catalogs are synthetic, generated here ("Synthetic meeting 123"), placed around the coordinates of the
+shipped catalog's located records (so Chicago is as dense as it really is) with random jitter, with about
+3% remote records as in the shipped catalog; written to a temporary folder that is deleted afterwards.
+
+    python bench/search_bench.py                     # 10k and 100k (a few minutes)
+    python bench/search_bench.py --sizes 10000,100000,1000000   # 1M adds several minutes
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sqlite3
 import statistics
@@ -25,43 +34,23 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from directory import schedule  # noqa: E402
 from directory.catalog import Catalog  # noqa: E402
+from directory.facets import Selection  # noqa: E402
+from directory.geo import EARTH_RADIUS_MILES, lookup_place  # noqa: E402
+from directory.query import TIMES_OF_DAY  # noqa: E402
 from directory.schema import FIELD_NAMES, WEEKDAYS  # noqa: E402
 from directory.search import Query, SearchIndex, search  # noqa: E402
 
 NOW = datetime(2025, 6, 10, 19, 5, tzinfo=schedule.TZ)  # a Tuesday evening
-QUERIES = [
-    Query(place="60614", categories=("support_group",)),
-    Query(place="60614", categories=("support_group",), weekdays=(1,), times_of_day=("evening",)),
-    Query(place="62701", radius=25, categories=("treatment",), moud_services=("buprenorphine",)),
-    Query(place="61820", radius=15, categories=("recovery_housing",), mat_friendly=True),
-    Query(place="60505", in_progress=True),
-    Query(place="61101", radius=20, starting_within=2, sort="next"),
-    Query(place="60614", radius=5, languages=("es",)),
-    Query(place="61602", radius=30, categories=("treatment",), payment=("medicaid", "sliding_fee")),
-    Query(categories=("crisis_line", "government_program")),
-    Query(text="spanish"),
-    Query(place="60614", text="women"),
-    Query(place="62901", radius=50, categories=("support_group",), fellowships=("NA",), sort="next"),
-    Query(place="60085", categories=("support_group",), populations=("women",)),
-    Query(place="60614", radius=100),
-    Query(place="Chicago", sort="name"),
-    Query(place="60614", verified_within_months=12, include_unconfirmed=True),
-    Query(formats=("online",), weekdays=(5, 6)),
-    Query(place="60614", wheelchair=True, sort="next"),
-    Query(place="62701", weekdays=(0, 1, 2, 3, 4), times_of_day=("morning", "night")),
-    Query(
-        place="60614",
-        categories=("treatment",),
-        moud_services=("methadone",),
-        include_inactive=True,
-        sort="verified",
-    ),
-]
 FELLOWSHIPS = ["AA", "NA", "Al-Anon", "SMART", "CA", "CMA", "Celebrate Recovery", "Recovery Dharma"]
+POPULATIONS = ["women", "men", "lgbtq", "young_adults", "veterans"]
+PAYMENT = ["medicaid", "medicare", "private_insurance", "sliding_fee", "self_pay"]
+MOUD = ["methadone", "buprenorphine", "naltrexone"]
+CATEGORIES = ["support_group", "treatment", "recovery_housing", "crisis_line", "government_program"]
 WORDS = [
     "newcomers",
     "spanish speaking",
@@ -86,49 +75,68 @@ STARTS = [
     "20:00",
     "23:30",
 ]
+SHIPPED = ROOT / "data" / "catalog.db"
 
 
-def _pick_sets(rng: np.random.Generator, values: list[str], n: int, p: float) -> list[str]:
-    """For each of n records, a "; "-joined random subset where each value is in with probability p."""
-    chosen = rng.random((n, len(values))) < p
-    return ["; ".join(v for v, c in zip(values, row) if c) for row in chosen]
+def _tod(start: str) -> int:
+    hour = int(start[:2])
+    return 0 if 5 <= hour < 12 else 1 if 12 <= hour < 17 else 2 if 17 <= hour < 21 else 3
 
 
-def generate_rows(n: int, seed: int = 7) -> list[tuple]:
-    """n synthetic catalog rows in FIELD_NAMES order: 60% meetings, 20% treatment, 10% housing, 10% remote."""
+def _bits(rng: np.random.Generator, n: int, k: int, p: float) -> np.ndarray:
+    return ((rng.random((n, k)) < p) * (1 << np.arange(k))).sum(axis=1).astype(np.int64)
+
+
+def _names(bits: int, values: list[str]) -> str:
+    return "; ".join(v for i, v in enumerate(values) if bits >> i & 1)
+
+
+def anchors() -> np.ndarray:
+    """The coordinates of the shipped catalog's located records (or Illinois ZIP centres without it)."""
+    if SHIPPED.exists():
+        conn = sqlite3.connect(f"file:{SHIPPED}?mode=ro", uri=True)
+        rows = conn.execute("SELECT latitude, longitude FROM resources WHERE latitude IS NOT NULL").fetchall()
+        conn.close()
+        if rows:
+            return np.array(rows, dtype=float)
     import zipcodes
 
+    return np.array([(float(z["lat"]), float(z["long"])) for z in zipcodes.filter_by(state="IL") if z["lat"]])
+
+
+def generate(n: int, seed: int = 7) -> tuple[list[tuple], dict[str, np.ndarray]]:
+    """n synthetic rows in FIELD_NAMES order and the same facts as arrays (what the peers filter on)."""
     rng = np.random.default_rng(seed)
-    il = [z for z in zipcodes.filter_by(state="IL") if z["lat"] and z["long"]]
-    zlat = np.array([float(z["lat"]) for z in il])
-    zlon = np.array([float(z["long"]) for z in il])
-    zcode = [z["zip_code"] for z in il]
-    zcity = [z["city"] for z in il]
-    kind = rng.choice(4, size=n, p=[0.6, 0.2, 0.1, 0.1])
-    where = rng.integers(0, len(il), size=n)
-    lat = np.round(zlat[where] + rng.normal(0, 0.02, n), 6)
-    lon = np.round(zlon[where] + rng.normal(0, 0.02, n), 6)
+    spots = anchors()
+    kind = rng.choice(4, size=n, p=[0.62, 0.22, 0.13, 0.03])  # meeting, treatment, housing, remote
+    where = rng.integers(0, len(spots), size=n)
+    lat = np.round(spots[where, 0] + rng.normal(0, 0.03, n), 6)
+    lon = np.round(spots[where, 1] + rng.normal(0, 0.03, n), 6)
+    remote = kind == 3
+    lat[remote] = np.nan
+    lon[remote] = np.nan
+    category = np.where(kind == 0, 0, np.where(kind == 1, 1, np.where(kind == 2, 2, 0)))
+    remote_kind = rng.integers(0, 3, size=n)
+    category[remote & (remote_kind == 1)] = 3
+    category[remote & (remote_kind == 2)] = 4
+    has_schedule = (kind == 0) | (remote & (remote_kind == 0))
+    pops = np.where((kind == 0) | (kind == 2), _bits(rng, n, 5, 0.06), 0)
+    pay = np.where(kind == 1, _bits(rng, n, 5, 0.4), np.where(kind == 2, 1 << 4, 0))
+    moud = np.where(kind == 1, _bits(rng, n, 3, 0.25), 0)
+    spanish = rng.random(n) < 0.1
+    wheel = rng.random(n) < 0.3
+    matf = np.where((kind == 0) | (kind == 2), rng.choice(3, size=n, p=[0.2, 0.1, 0.7]), 2)
+    fellowship = np.where(has_schedule, rng.integers(0, len(FELLOWSHIPS), size=n), -1)
+    active = rng.random(n) < 0.95
+    confirmed = rng.random(n) < 0.85
+    status = np.where(active, "active", np.where(rng.random(n) < 0.6, "temporarily_closed", "inactive"))
+    as_of = (np.datetime64("2019-01-01") + rng.integers(0, 2350, size=n)).astype(str)
     slots = rng.integers(1, 4, size=n)
     days = rng.integers(0, 7, size=(n, 3))
     starts = rng.integers(0, len(STARTS), size=(n, 3))
     lengths = rng.choice([0, 60, 90], size=(n, 3))
-    populations = _pick_sets(rng, ["women", "men", "lgbtq", "young_adults", "veterans"], n, 0.06)
-    payment = _pick_sets(
-        rng, ["medicaid", "medicare", "private_insurance", "sliding_fee", "self_pay"], n, 0.4
-    )
-    moud = _pick_sets(rng, ["methadone", "buprenorphine", "naltrexone"], n, 0.25)
-    services = _pick_sets(
-        rng, ["substance_use", "outpatient", "intensive_outpatient", "residential", "detox"], n, 0.4
-    )
-    status = rng.choice(["active", "temporarily_closed", "inactive"], size=n, p=[0.95, 0.03, 0.02])
-    verification = rng.choice(["confirmed", "unconfirmed"], size=n, p=[0.85, 0.15])
-    as_of = (np.datetime64("2019-01-01") + rng.integers(0, 2350, size=n)).astype(str)
-    spanish = rng.random(n) < 0.1
-    wheel = rng.random(n) < 0.3
-    matf = rng.choice(["yes", "no", "unknown"], size=n, p=[0.2, 0.1, 0.7])
-    fellowship = rng.integers(0, len(FELLOWSHIPS), size=n)
     word = rng.integers(0, len(WORDS), size=n)
-    remote_kind = rng.integers(0, 3, size=n)
+    daytod = np.zeros(n, dtype=np.int64)
     rows = []
     for i in range(n):
         k = int(kind[i])
@@ -140,75 +148,68 @@ def generate_rows(n: int, seed: int = 7) -> list[tuple]:
             as_of=as_of[i],
             coverage="local",
             status=str(status[i]),
-            verification=str(verification[i]),
-            mat_friendly="unknown",
+            verification="confirmed" if confirmed[i] else "unconfirmed",
+            mat_friendly=("yes", "no", "unknown")[matf[i]],
             geocode_precision="address",
-            latitude=float(lat[i]),
-            longitude=float(lon[i]),
-            zip=zcode[where[i]],
-            city=zcity[where[i]],
+            latitude=None if remote[i] else float(lat[i]),
+            longitude=None if remote[i] else float(lon[i]),
             state="IL",
             languages="es" if spanish[i] else "en",
             accessibility="wheelchair" if wheel[i] else "",
             description=f"Synthetic record for the benchmark, {WORDS[word[i]]}",
+            category=CATEGORIES[category[i]],
+            populations=_names(int(pops[i]), POPULATIONS),
+            payment=_names(int(pay[i]), PAYMENT),
+            moud_services=_names(int(moud[i]), MOUD),
         )
-        if k in (0, 3):
-            count = int(slots[i])
+        if has_schedule[i]:
             picked = sorted(
-                {(int(days[i, j]), STARTS[starts[i, j]], int(lengths[i, j])) for j in range(count)}
+                {(int(days[i, j]), STARTS[starts[i, j]], int(lengths[i, j])) for j in range(slots[i])}
             )
-            parts = []
+            parts = {}
             for day, start, length in picked:
                 end = ""
                 if length:
                     minute = (int(start[:2]) * 60 + int(start[3:]) + length) % 1440
                     end = f"-{minute // 60:02d}:{minute % 60:02d}"
-                parts.append(f"{WEEKDAYS[day]} {start}{end}")
+                parts.setdefault(f"{WEEKDAYS[day]} {start}{end}", None)
+                daytod[i] |= 1 << (day * 4 + _tod(start))
             rec.update(
-                schedule="; ".join(dict.fromkeys(parts)),
-                populations=populations[i],
-                mat_friendly=str(matf[i]),
+                schedule="; ".join(parts), fellowship=FELLOWSHIPS[fellowship[i]], subcategory="meeting"
             )
-        if k == 0:
-            rec.update(
-                name=f"Synthetic meeting {i}",
-                category="support_group",
-                subcategory="meeting",
-                fellowship=FELLOWSHIPS[fellowship[i]],
-                format="hybrid" if i % 7 == 0 else "in_person",
-            )
+            rec["name"] = f"Synthetic {'online ' if remote[i] else ''}meeting {i}"
+            rec["format"] = "online" if remote[i] else ("hybrid" if i % 7 == 0 else "in_person")
         elif k == 1:
-            rec.update(
-                name=f"Synthetic clinic {i}",
-                category="treatment",
-                services=services[i],
-                payment=payment[i],
-                moud_services=moud[i],
-            )
+            rec.update(name=f"Synthetic clinic {i}", services="substance_use; outpatient")
         elif k == 2:
             rec.update(
                 name=f"Synthetic home {i}",
-                category="recovery_housing",
                 subcategory=("sober_living", "oxford_house", "recovery_home")[i % 3],
-                populations=populations[i],
-                mat_friendly=str(matf[i]),
-                payment="self_pay",
             )
+        elif remote_kind[i] == 1:
+            rec.update(name=f"Synthetic line {i}", format="phone", coverage="statewide")
         else:
-            rec.update(latitude=None, longitude=None, geocode_precision="none", zip="", city="")
-            if remote_kind[i] == 0:
-                rec.update(name=f"Synthetic online meeting {i}", category="support_group", format="online")
-                rec["fellowship"] = FELLOWSHIPS[fellowship[i]]
-            elif remote_kind[i] == 1:
-                rec.update(
-                    name=f"Synthetic line {i}", category="crisis_line", format="phone", coverage="statewide"
-                )
-                rec["schedule"] = ""
-            else:
-                rec.update(name=f"Synthetic program {i}", category="government_program", coverage="statewide")
-                rec["schedule"] = ""
+            rec.update(name=f"Synthetic program {i}", coverage="statewide")
+        if remote[i]:
+            rec.update(geocode_precision="none")
         rows.append(tuple(rec[f] for f in FIELD_NAMES))
-    return rows
+    facts = {
+        "lat": lat,
+        "lon": lon,
+        "remote": remote,
+        "ok": active & confirmed,
+        "category": category,
+        "fellowship": fellowship,
+        "pops": pops,
+        "pay": pay,
+        "moud": moud,
+        "spanish": spanish,
+        "wheel": wheel,
+        "matf": matf == 0,
+        "daytod": daytod,
+        "name": np.array([r[FIELD_NAMES.index("name")].casefold() for r in rows]),
+    }
+    return rows, facts
 
 
 def write_catalog(path: Path, rows: list[tuple]) -> None:
@@ -224,61 +225,390 @@ def write_catalog(path: Path, rows: list[tuple]) -> None:
     conn.close()
 
 
-def worker(path: str, repeats: int) -> dict:
-    """Load the index in this fresh process and time the queries; returns the figures."""
+# --- queries ----------------------------------------------------------------------------------------------
+
+
+def make_queries(count: int, seed: int = 11) -> list[Query]:
+    """Varied queries: places drawn like the catalog's density, radii, and 0–3 filter groups each."""
+    import zipcodes
+
+    rng = np.random.default_rng(seed)
+    spots = anchors()
+    il = [z for z in zipcodes.filter_by(state="IL") if z["lat"]]
+    zlat = np.array([float(z["lat"]) for z in il])
+    zlon = np.array([float(z["long"]) for z in il])
+    queries = []
+    for _ in range(count):
+        fields: dict = {"sort": "distance"}
+        if rng.random() < 0.9:
+            lat, lon = spots[rng.integers(len(spots))]
+            fields["place"] = il[int(np.argmin((zlat - lat) ** 2 + (zlon - lon) ** 2))]["zip_code"]
+            fields["radius"] = int(rng.choice([2, 5, 10, 10, 25, 50]))
+        for _ in range(int(rng.choice([0, 1, 1, 2, 3]))):
+            pick = int(rng.integers(9))
+            if pick == 0:
+                fields["categories"] = tuple(
+                    rng.choice(CATEGORIES, size=int(rng.integers(1, 3)), replace=False)
+                )
+            elif pick == 1:
+                fields["fellowships"] = (str(rng.choice(FELLOWSHIPS)),)
+            elif pick == 2:
+                fields["populations"] = (str(rng.choice(POPULATIONS)),)
+            elif pick == 3:
+                fields["payment"] = tuple(rng.choice(PAYMENT, size=2, replace=False))
+            elif pick == 4:
+                fields["moud_services"] = (str(rng.choice(MOUD)),)
+            elif pick == 5:
+                fields["languages"] = ("es",)
+            elif pick == 6:
+                fields["mat_friendly"] = True
+            elif pick == 7:
+                fields["wheelchair"] = True
+            else:
+                fields["weekdays"] = tuple(sorted({int(d) for d in rng.integers(0, 7, size=2)}))
+                if rng.random() < 0.5:
+                    fields["times_of_day"] = (str(rng.choice(TIMES_OF_DAY)),)
+        queries.append(Query(**fields))
+    return queries
+
+
+def text_queries() -> list[Query]:
+    """Free-text queries, each run cold (the index's text cache emptied first)."""
+    words = [
+        "newcomers",
+        "spanish",
+        "women",
+        "big book",
+        "speaker",
+        "step",
+        "young",
+        "oxford",
+        "new",
+        "spea",
+        "synthetic clinic",
+        "synthetic home",
+        "meeting",
+        "benchmark",
+        "record",
+        "peop",
+    ]
+    return [Query(text=w) for w in words] + [Query(text=w, place="60614", radius=10) for w in words[:8]]
+
+
+class Plan:
+    """One query in the terms the peers understand: a point and radius, and bit masks per group."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.place = lookup_place(query.place) if query.place else None
+        self.radius = float(query.radius)
+        self.categories = [CATEGORIES.index(c) for c in query.categories]
+        self.fellowships = [FELLOWSHIPS.index(f) for f in query.fellowships]
+        self.pops = sum(1 << POPULATIONS.index(p) for p in query.populations)
+        self.pay = sum(1 << PAYMENT.index(p) for p in query.payment)
+        self.moud = sum(1 << MOUD.index(p) for p in query.moud_services)
+        days = query.weekdays or range(7)
+        tods = [TIMES_OF_DAY.index(t) for t in query.times_of_day] or range(4)
+        self.daytod = (
+            sum(1 << (d * 4 + t) for d in days for t in tods) if (query.weekdays or query.times_of_day) else 0
+        )
+
+    def box(self) -> tuple[float, float, float, float]:
+        p = self.place
+        dlat = self.radius / 68.7 * 1.02
+        dlon = self.radius / (69.17 * max(math.cos(math.radians(p.latitude)), 0.01)) * 1.02
+        return p.latitude - dlat, p.latitude + dlat, p.longitude - dlon, p.longitude + dlon
+
+
+# --- the floor ------------------------------------------------------------------------------------------
+
+
+class Floor:
+    """Plain numpy: a box on all rows, haversine and every other filter on the candidates only."""
+
+    def __init__(self, f: dict[str, np.ndarray]) -> None:
+        self.f = f
+        self.remote_rows = np.flatnonzero(f["remote"])
+        self.all_rows = np.arange(len(f["lat"]))
+        self.name_rank = np.empty(len(f["name"]), dtype=np.int64)
+        self.name_rank[np.argsort(f["name"], kind="stable")] = np.arange(len(f["name"]))
+
+    def run(self, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+        f = self.f
+        if plan.place is not None:
+            s, n, w, e = plan.box()
+            lat, lon = f["lat"], f["lon"]
+            rows = np.flatnonzero((lat >= s) & (lat <= n) & (lon >= w) & (lon <= e))
+            lat1, lon1 = math.radians(plan.place.latitude), math.radians(plan.place.longitude)
+            la, lo = np.radians(lat[rows]), np.radians(lon[rows])
+            a = np.sin((la - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(la) * np.sin((lo - lon1) / 2) ** 2
+            miles = 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            inside = miles <= plan.radius
+            rows = np.concatenate([rows[inside], self.remote_rows])
+            miles = np.concatenate([miles[inside], np.full(len(self.remote_rows), np.inf)])
+        else:
+            rows, miles = self.all_rows, np.zeros(len(self.all_rows))
+        keep = f["ok"][rows]
+        if plan.categories:
+            keep &= np.isin(f["category"][rows], plan.categories)
+        if plan.fellowships:
+            keep &= np.isin(f["fellowship"][rows], plan.fellowships)
+        for name, bits in (
+            ("pops", plan.pops),
+            ("pay", plan.pay),
+            ("moud", plan.moud),
+            ("daytod", plan.daytod),
+        ):
+            if bits:
+                keep &= (f[name][rows] & bits) != 0
+        if plan.query.languages:
+            keep &= f["spanish"][rows]
+        if plan.query.mat_friendly:
+            keep &= f["matf"][rows]
+        if plan.query.wheelchair:
+            keep &= f["wheel"][rows]
+        rows, miles = rows[keep], miles[keep]
+        key = (np.minimum(np.round(miles * 1000), 2**17 - 1).astype(np.int64) << 25) | self.name_rank[rows]
+        top = np.argpartition(key, 19)[:20] if len(rows) > 20 else np.arange(len(rows))
+        return rows, rows[top[np.argsort(key[top])]]
+
+
+# --- SQL peers ------------------------------------------------------------------------------------------
+
+_HAVERSINE = (
+    "2 * {r} * asin(sqrt(power(sin(radians(lat - {lat}) / 2), 2) + cos(radians({lat})) * cos(radians(lat))"
+    " * power(sin(radians(lon - {lon}) / 2), 2)))"
+)
+
+
+def _where(plan: Plan) -> tuple[str, list]:
+    parts, args = ["ok"], []
+    if plan.categories:
+        parts.append(f"category IN ({', '.join('?' * len(plan.categories))})")
+        args += plan.categories
+    if plan.fellowships:
+        parts.append(f"fellowship IN ({', '.join('?' * len(plan.fellowships))})")
+        args += plan.fellowships
+    for name, bits in (("pops", plan.pops), ("pay", plan.pay), ("moud", plan.moud), ("daytod", plan.daytod)):
+        if bits:
+            parts.append(f"({name} & ?) != 0")
+            args.append(bits)
+    for name, on in (
+        ("spanish", plan.query.languages),
+        ("matf", plan.query.mat_friendly),
+        ("wheel", plan.query.wheelchair),
+    ):
+        if on:
+            parts.append(name)
+    return " AND ".join(parts), args
+
+
+_FACT_COLUMNS = ("ok", "category", "fellowship", "pops", "pay", "moud", "spanish", "matf", "wheel", "daytod")
+
+
+class RTree:
+    """SQLite: an R*Tree over the located rows, the filters in SQL, exact distance in SQL."""
+
+    def __init__(self, f: dict[str, np.ndarray]) -> None:
+        self.conn = sqlite3.connect(":memory:")
+        self.conn.execute(
+            f"CREATE TABLE t (row INTEGER PRIMARY KEY, lat REAL, lon REAL, remote INT, {', '.join(_FACT_COLUMNS)})"
+        )
+        self.conn.execute("CREATE VIRTUAL TABLE box USING rtree(row, s, n, w, e)")
+        n = len(f["lat"])
+        cols = [np.arange(n)] + [f["lat"], f["lon"], f["remote"]] + [f[c] for c in _FACT_COLUMNS]
+        data = [
+            tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row)
+            for row in zip(*[c.tolist() for c in cols])
+        ]
+        with self.conn:
+            self.conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * len(cols))})", data)
+            self.conn.execute("INSERT INTO box SELECT row, lat, lat, lon, lon FROM t WHERE NOT remote")
+            self.conn.execute("CREATE INDEX t_remote ON t(remote)")
+
+    def run(self, plan: Plan) -> np.ndarray:
+        where, args = _where(plan)
+        if plan.place is None:
+            sql = f"SELECT row FROM t WHERE {where}"
+            return np.array([r[0] for r in self.conn.execute(sql, args)], dtype=np.int64)
+        p = plan.place
+        dist = _HAVERSINE.format(r=EARTH_RADIUS_MILES, lat=p.latitude, lon=p.longitude)
+        sql = (
+            f"SELECT row FROM (SELECT t.*, {dist} AS miles FROM box JOIN t USING (row)"
+            f" WHERE box.s >= ? AND box.n <= ? AND box.w >= ? AND box.e <= ? AND {where}) WHERE miles <= ?"
+            f" UNION ALL SELECT row FROM t WHERE remote AND {where}"
+        )
+        s, n, w, e = plan.box()
+        rows = self.conn.execute(sql, [s, n, w, e, *args, plan.radius, *args]).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+
+class Duck:
+    """DuckDB: one table, the box, the filters and haversine in one statement."""
+
+    def __init__(self, f: dict[str, np.ndarray]) -> None:
+        import duckdb
+        import pandas as pd
+
+        self.conn = duckdb.connect()
+        frame = pd.DataFrame(
+            {"row": np.arange(len(f["lat"])), "lat": f["lat"], "lon": f["lon"], "remote": f["remote"]}
+            | {c: f[c] for c in _FACT_COLUMNS}
+        )
+        self.conn.register("frame", frame)
+        self.conn.execute("CREATE TABLE t AS SELECT * FROM frame")
+        self.conn.unregister("frame")
+
+    def run(self, plan: Plan) -> np.ndarray:
+        where, args = _where(plan)
+        if plan.place is None:
+            return self.conn.execute(f"SELECT row FROM t WHERE {where}", args).fetchnumpy()["row"]
+        p = plan.place
+        dist = _HAVERSINE.format(r=EARTH_RADIUS_MILES, lat=p.latitude, lon=p.longitude)
+        s, n, w, e = plan.box()
+        sql = (
+            f"SELECT row FROM t WHERE {where} AND (remote OR (lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+            f" AND {dist} <= ?))"
+        )
+        return self.conn.execute(sql, [*args, s, n, w, e, plan.radius]).fetchnumpy()["row"]
+
+
+# --- the worker: one fresh process per catalog size ----------------------------------------------------------
+
+
+def _timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - start, out
+
+
+def _stats(times: list[float]) -> dict:
+    return {
+        "median": statistics.median(times) * 1000,
+        "p95": float(np.percentile(times, 95)) * 1000,
+        "worst": max(times) * 1000,
+    }
+
+
+def _project(index, query):
+    return search(index, query, now=NOW, limit=20)
+
+
+def _core(index, query, place):
+    """The project's selection and ordering alone: what the floor does, without facet counts or the page."""
+    selection = Selection(index, query, place, NOW)
+    rows = getattr(selection, "final_rows", None)  # older code: only the whole-catalog mask
+    return selection.order(np.flatnonzero(selection.final) if rows is None else rows, 20)
+
+
+def prime(path: str) -> dict:
+    """Build the index from the rows in a fresh process (no cache yet), which also writes the cache."""
+    import psutil
+
+    catalog = Catalog(path, readonly=True)
+    try:
+        build, _ = _timed(SearchIndex.from_catalog, catalog, cache=False)
+    except TypeError:  # older code without the cache, for a "before" figure
+        build, _ = _timed(SearchIndex.from_catalog, catalog)
+    start = time.perf_counter()
+    SearchIndex.from_catalog(catalog)
+    return {
+        "build_s": build,
+        "build_save_s": time.perf_counter() - start,
+        "rss_mb": psutil.Process().memory_info().rss / 2**20,
+    }
+
+
+def worker(path: str, n: int, count: int, peers: bool) -> dict:
     import psutil
 
     process = psutil.Process()
     before = process.memory_info().rss
     catalog = Catalog(path, readonly=True)
-    start = time.perf_counter()
-    index = SearchIndex.from_catalog(catalog)
-    load = time.perf_counter() - start
+    load, index = _timed(SearchIndex.from_catalog, catalog)
+    out_cache = getattr(index, "from_cache", None)
     rss = process.memory_info().rss
-    for query in QUERIES:  # warm-up: the city table of geo, SQLite pages, numpy code paths
-        search(index, query, now=NOW, limit=20)
-    times, totals = [], []
-    for _ in range(repeats):
-        for query in QUERIES:
-            start = time.perf_counter()
-            found = search(index, query, now=NOW, limit=20)
-            times.append(time.perf_counter() - start)
-            totals.append(found.total)
-    per_query = [statistics.median(times[q :: len(QUERIES)]) for q in range(len(QUERIES))]
-    return {
+    out: dict = {
         "records": len(index),
         "load_s": load,
         "rss_mb": rss / 2**20,
         "index_mb": (rss - before) / 2**20,
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": float(np.percentile(times, 95)) * 1000,
-        "per_query_ms": [t * 1000 for t in per_query],
-        "totals": totals[: len(QUERIES)],
+        "from_cache": out_cache,
     }
+    _, facts = generate(n)
+    floor = Floor(facts)
+    engines = {"project": None, "core": None, "floor": floor}
+    if peers:
+        engines["rtree"] = RTree(facts)
+        engines["duckdb"] = Duck(facts)
+    queries = make_queries(count)
+    plans = [Plan(q) for q in queries]
+    for q in queries[:10]:  # warm-up: geo tables, SQLite pages, numpy code paths
+        search(index, q, now=NOW, limit=20)
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    disagree = 0
+    for i, (query, plan) in enumerate(zip(queries, plans)):
+        names = list(engines)
+        names = names[i % len(names) :] + names[: i % len(names)]
+        found = {}
+        for name in names:
+            if name == "project":
+                t, res = _timed(_project, index, query)
+                found[name] = res
+            elif name == "core":  # the project's selection and ordering alone, no facet counts
+                t, _ = _timed(_core, index, query, plan.place)
+            else:
+                t, res = _timed(engines[name].run, plan)
+                found[name] = res[0] if name == "floor" else res
+            times[name].append(t)
+        project_rows = np.flatnonzero(Selection(index, query, plan.place, NOW).final)
+        expected = {int(r) for r in project_rows}
+        for name in engines:
+            if name not in ("project", "core") and {int(r) for r in found[name]} != expected:
+                disagree += 1
+                print(
+                    f"  ids differ: {name} on {query.to_params() if hasattr(query, 'to_params') else query}",
+                    file=sys.stderr,
+                )
+        top_ids = [r.resource.id for r in found["project"].results]
+        floor_top = [f"synthetic-{r}" for r in floor.run(plan)[1]]
+        if top_ids != floor_top:
+            disagree += 1
+            print(f"  first page differs on {query}", file=sys.stderr)
+    out["queries"] = len(queries)
+    out["disagree"] = disagree
+    out["engines"] = {name: _stats(t) for name, t in times.items()}
+    out["per_query_ratio"] = statistics.median(np.array(times["project"]) / np.array(times["floor"]))
+    cold = []
+    raw = []
+    for query in text_queries():
+        index._fts_cache.clear()
+        t, _ = _timed(_project, index, query)
+        cold.append(t)
+        index._fts_cache.clear()
+        t, _ = _timed(index.text_mask, query.text)
+        raw.append(t)
+    out["cold_text"] = _stats(cold)
+    out["text_mask"] = _stats(raw)
+    return out
 
 
-def naive(path: Path, queries: list[Query]) -> tuple[list[float], list[int]]:
+def per_row(path: Path, queries: list[Query]) -> list[float]:
     """The per-row way: a DataFrame of records, pandas apply with geopy distance and Python predicates."""
     import pandas as pd
     from geopy.distance import distance as geopy_distance
 
-    from directory.geo import lookup_place
-
     with Catalog(path, readonly=True) as catalog:
         records = catalog.records()
     df = pd.DataFrame({"record": records})
-    times, totals = [], []
+    times = []
     for query in queries:
         start = time.perf_counter()
         place = lookup_place(query.place) if query.place else None
-        months = query.verified_within_months or 0
-        cutoff = (pd.Timestamp(NOW.date()) - pd.DateOffset(months=months)).date().isoformat()
 
-        def keep(row, query=query, place=place, cutoff=cutoff):
+        def keep(row, query=query, place=place):
             r = row["record"]
-            if not query.include_inactive and r.status != "active":
-                return None
-            if not query.include_unconfirmed and r.verification != "confirmed":
+            if r.status != "active" or r.verification != "confirmed":
                 return None
             miles = 0.0
             if place is not None and not r.is_remote:
@@ -287,102 +617,101 @@ def naive(path: Path, queries: list[Query]) -> tuple[list[float], list[int]]:
                 miles = geopy_distance((place.latitude, place.longitude), (r.latitude, r.longitude)).miles
                 if miles > query.radius:
                     return None
-            for group, values in (
-                ("category", query.categories),
-                ("fellowship", query.fellowships),
-                ("format", query.formats),
-            ):
-                if values and getattr(r, group) not in values:
-                    return None
+            if query.categories and r.category not in query.categories:
+                return None
+            if query.fellowships and r.fellowship not in query.fellowships:
+                return None
             for group in ("populations", "languages", "payment", "moud_services"):
                 wanted = getattr(query, group)
                 if wanted and not set(wanted) & set(getattr(r, group)):
                     return None
-            if query.verified_within_months and r.as_of < cutoff:
-                return None
             if query.mat_friendly and r.mat_friendly != "yes":
                 return None
             if query.wheelchair and "wheelchair" not in r.accessibility:
                 return None
-            if query.text and query.text.lower() not in f"{r.name} {r.description} {r.city}".lower():
-                return None
-            if query.weekdays or query.times_of_day or query.in_progress or query.starting_within:
-                ok = [
-                    s
-                    for s in r.schedule
-                    if (not query.weekdays or s.weekday in query.weekdays)
+            if query.weekdays or query.times_of_day:
+                if not any(
+                    (not query.weekdays or s.weekday in query.weekdays)
                     and (not query.times_of_day or schedule.time_of_day(s.start) in query.times_of_day)
-                    and (
-                        not (query.in_progress or query.starting_within)
-                        or (query.in_progress and schedule.in_progress(s, NOW))
-                        or (query.starting_within and schedule.starts_within(s, NOW, query.starting_within))
-                    )
-                ]
-                if not ok:
+                    for s in r.schedule
+                ):
                     return None
             return miles
 
-        miles = df.apply(keep, axis=1)
-        kept = miles.dropna().sort_values()
+        df.apply(keep, axis=1).dropna().sort_values()
         times.append(time.perf_counter() - start)
-        totals.append(len(kept))
-    return times, totals
+    return times
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000,1000000", help="comma-separated record counts")
-    parser.add_argument("--worker", nargs=2, metavar=("DB", "REPEATS"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sizes", default="10000,100000", help="comma-separated record counts (1000000 is slow)"
+    )
+    parser.add_argument("--queries", type=int, default=240, help="how many varied queries (at least 200)")
+    parser.add_argument("--per-row", type=int, default=3, help="queries for the per-row way at 10k and 100k")
+    parser.add_argument("--no-peers", action="store_true", help="only the project and the floor")
+    parser.add_argument("--prime", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=3, metavar=("DB", "N", "Q"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prime:
+        print(json.dumps(prime(args.prime)))
+        return 0
     if args.worker:
-        print(json.dumps(worker(args.worker[0], int(args.worker[1]))))
+        print(json.dumps(worker(args.worker[0], int(args.worker[1]), int(args.worker[2]), not args.no_peers)))
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(
-        f"{len(QUERIES)} queries, limit 20, now = {NOW:%a %Y-%m-%d %H:%M %Z}; SQLite file warm in the page cache"
-    )
-    print(f"{'records':>9} {'generate':>9} {'load':>7} {'RSS':>8} {'index':>8} {'median':>9} {'p95':>9}")
-    figures: dict[int, dict] = {}
+    print(f"{args.queries} varied queries interleaved per engine, limit 20, now = {NOW:%a %Y-%m-%d %H:%M %Z}")
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         for n in sizes:
             path = Path(tmp) / f"catalog-{n}.db"
-            start = time.perf_counter()
-            write_catalog(path, generate_rows(n))
-            made = time.perf_counter() - start
-            repeats = 3 if n >= 1_000_000 else 10
-            out = subprocess.run(
-                [sys.executable, __file__, "--worker", str(path), str(repeats)],
-                capture_output=True,
-                text=True,
-                check=True,
-                env={**os.environ, "PYTHONHASHSEED": "0"},
+            made, _ = _timed(write_catalog, path, generate(n)[0])
+            primed = json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--prime", str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
             )
-            result = figures[n] = json.loads(out.stdout)
+            argv = [sys.executable, __file__, "--worker", str(path), str(n), str(args.queries)]
+            if args.no_peers:
+                argv.append("--no-peers")
+            run = subprocess.run(
+                argv, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}
+            )
+            if run.returncode:
+                print(run.stderr)
+                return 1
+            r = json.loads(run.stdout)
+            for line in run.stderr.splitlines()[:5]:
+                print(line)
+            floor = r["engines"]["floor"]
             print(
-                f"{n:>9} {made:>8.1f}s {result['load_s']:>6.2f}s {result['rss_mb']:>6.0f}MB {result['index_mb']:>6.0f}MB"
-                f" {result['median_ms']:>7.2f}ms {result['p95_ms']:>7.2f}ms"
+                f"\n{n:,} records (generated in {made:.0f} s): index built from the rows in {primed['build_s']:.2f} s"
+                f" (RSS {primed['rss_mb']:.0f} MB); loaded {'from the cache beside the catalog' if r['from_cache'] else 'again'} in"
+                f" {r['load_s']:.2f} s, RSS {r['rss_mb']:.0f} MB"
+                f" (index {r['index_mb']:.0f} MB); ids disagree on {r['disagree']} of {r['queries']} queries"
             )
-            if n == 10_000:
-                slow, slow_totals = naive(path, QUERIES)
-                fast = result["per_query_ms"]
-                ratios = [s * 1000 / f for s, f in zip(slow, fast)]
-                overall = sum(slow) * 1000 / sum(fast)
-                agree = sum(a == b for a, b in zip(slow_totals, result["totals"]))
+            print(f"  {'engine':<10} {'median':>9} {'p95':>9} {'worst':>9} {'vs floor (median, p95)':>24}")
+            for name, s in r["engines"].items():
                 print(
-                    f"{'':>9} per-row (pandas apply + geopy) on 10k: median {statistics.median(slow) * 1000:.0f} ms"
-                    f" per query; speed-up: all 20 queries {overall:.0f}x, per-query median {statistics.median(ratios):.0f}x,"
-                    f" smallest {min(ratios):.0f}x (#{ratios.index(min(ratios)) + 1});"
-                    f" same result count on {agree}/{len(QUERIES)} queries"
+                    f"  {name:<10} {s['median']:>7.2f}ms {s['p95']:>7.2f}ms {s['worst']:>7.1f}ms"
+                    f" {s['median'] / floor['median']:>10.2f}x {s['p95'] / floor['p95']:>10.2f}x"
+                )
+            print(f"  project/floor per query, median of ratios: {r['per_query_ratio']:.2f}x")
+            c, m = r["cold_text"], r["text_mask"]
+            print(
+                f"  cold text search: median {c['median']:.1f} ms, p95 {c['p95']:.1f}, worst {c['worst']:.1f};"
+                f" text mask alone: median {m['median']:.1f} ms, worst {m['worst']:.1f}"
+            )
+            if n <= 100_000 and args.per_row:
+                slow = per_row(path, make_queries(args.per_row))
+                print(
+                    f"  per-row (pandas apply + geopy), {args.per_row} queries: median {statistics.median(slow) * 1000:.0f} ms"
+                    f" = {statistics.median(slow) * 1000 / r['engines']['project']['median']:.0f}x the project"
                 )
             path.unlink(missing_ok=True)
-    ordered = sorted(figures)
-    for small, large in zip(ordered, ordered[1:]):
-        size_ratio = large / small
-        time_ratio = figures[large]["median_ms"] / figures[small]["median_ms"]
-        print(f"growth {small:>7} -> {large:>7}: records x{size_ratio:.0f}, median latency x{time_ratio:.1f}")
-    slowest = {n: max(range(len(QUERIES)), key=lambda q: figures[n]["per_query_ms"][q]) for n in ordered}
-    for n, q in slowest.items():
-        print(f"slowest query at {n}: #{q + 1} {figures[n]['per_query_ms'][q]:.1f} ms")
     return 0
 
 

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
+
 from directory.importers import project_csv
 from directory.schema import (
     FIELD_NAMES,
@@ -620,13 +622,17 @@ class Catalog:
         """The catalog version: a number that grows with every import or refresh that changed a listing."""
         return int(self.meta(VERSION_KEY, "0") or 0)
 
-    def text_rowids(self, expression: str) -> list[int]:
-        """Rowids of the records matching an FTS5 expression; [] when FTS5 rejects it."""
+    def text_rowids(self, expression: str) -> np.ndarray:
+        """Rowids of the records matching an FTS5 expression (empty when FTS5 rejects it), as int64.
+
+        SQLite joins them into one string that numpy parses: no Python object per match.
+        """
         try:
-            sql = "SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?"
-            return [r[0] for r in self.conn.execute(sql, (expression,))]
+            sql = "SELECT group_concat(rowid, ',') FROM resources_fts WHERE resources_fts MATCH ?"
+            (joined,) = self.conn.execute(sql, (expression,)).fetchone()
         except sqlite3.Error:
-            return []
+            return np.empty(0, dtype=np.int64)
+        return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
 
 
 def _diff(old: tuple | list, new: tuple | list) -> dict[str, tuple[str, str]]:

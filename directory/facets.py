@@ -83,74 +83,143 @@ _MAX_NEXT = 2**14 - 1  # sorts meetings-less records after every weekly start (a
 
 
 class Selection:
-    """The masks of one query over one index: a base every result meets, and one mask per filter group."""
+    """The masks of one query over one index: a base every result meets, and one mask per filter group.
+
+    With a place, only the candidates are looked at: records in a box around the circle (found on the
+    index's sorted latitude), remote ones and regional ones whose area holds the place. Every mask is
+    over `rows` (the candidates, ascending); `final`, `base`, `distance` and `others()` give the
+    whole-catalog arrays for callers that want them.
+    """
 
     def __init__(self, index, query: Query, place: Place | None, now: datetime) -> None:
         self.index, self.query, self.place, self.now = index, query, place, now
-        n = index.size
-        base = np.ones(n, dtype=bool)
+        self.rows: np.ndarray | None = None  # None: every record is a candidate
+        self._miles: np.ndarray | None = None  # distance of each candidate (NaN for remote and regional)
+        if place is not None:
+            self._near()
+        rows = self.rows
+        size = index.size if rows is None else len(rows)
+        base = np.ones(size, dtype=bool)
         if not query.include_inactive:
-            base &= index.is_any("status", ("active",))
+            base &= _pick(index.constant("status", ("active",)), rows)
         if not query.include_unconfirmed:
-            base &= index.is_any("verification", ("confirmed",))
+            base &= _pick(index.constant("verification", ("confirmed",)), rows)
         if query.verified_within_months is not None:
             today = now.astimezone(schedule.TZ).date() if now.tzinfo else now.date()
-            base &= index.as_of_days >= _months_before(today, int(query.verified_within_months)).toordinal()
+            cutoff = _months_before(today, int(query.verified_within_months)).toordinal()
+            base &= _pick(index.as_of_days, rows) >= cutoff
         text = index.text_mask(query.text) if query.text else None
         if text is not None:
-            base &= text
-        self.distance: np.ndarray | None = None
-        if place is not None:
-            base &= self._near(base)
-        self.base = base
-        self.groups: dict[str, np.ndarray] = {}
+            base &= _pick(text, rows)
+        self._base = base
+        self._groups: dict[str, np.ndarray] = {}
         for group, column in SINGLE_GROUPS.items():
             wanted = getattr(query, group)
             if wanted:
-                self.groups[group] = index.is_any(
-                    column, [w.lower() if group != "subcategories" else w for w in wanted]
+                self._groups[group] = index.is_any(
+                    column, [w.lower() if group != "subcategories" else w for w in wanted], rows
                 )
         for group, multi in index.list_columns.items():
             wanted = getattr(query, group)
             if wanted:
-                self.groups[group] = multi.mask(wanted, n)
-        care = self.care_mask(query.care_for)
+                self._groups[group] = multi.mask(wanted, index.size, rows)
+        care = self.care_mask(query.care_for, rows)
         if care is not None:
-            self.groups["care_for"] = care
+            self._groups["care_for"] = care
         if query.mat_friendly:
-            self.groups["mat_friendly"] = index.mat_friendly
+            self._groups["mat_friendly"] = _pick(index.mat_friendly, rows)
         if query.wheelchair:
-            self.groups["wheelchair"] = index.wheelchair
+            self._groups["wheelchair"] = _pick(index.wheelchair, rows)
         self.days = np.array(sorted({d for d in query.weekdays if 0 <= d <= 6}), dtype=np.int8)
         self.tods = np.array(
             sorted({TIMES_OF_DAY.index(t) for t in query.times_of_day if t in TIMES_OF_DAY}), dtype=np.int8
         )
         self.timed = query.in_progress or query.starting_within is not None
         if query.weekdays or query.times_of_day or self.timed:
-            self.groups["schedule"] = self._schedule_mask(base)
-        self.final = base.copy()
-        for mask in self.groups.values():
-            self.final &= mask
+            self._groups["schedule"] = self._schedule_mask(base)
+        final = base.copy()
+        for mask in self._groups.values():
+            final &= mask
+        self._final = final
+        self.final_rows = self._to_rows(final)
+        self._full: dict[str, np.ndarray] = {}
 
-    def care_mask(self, care_for: str) -> np.ndarray | None:
+    # whole-catalog views ----------------------------------------------------------------------------
+
+    def _to_rows(self, mask: np.ndarray) -> np.ndarray:
+        found = np.flatnonzero(mask)
+        return found if self.rows is None else self.rows[found]
+
+    def _spread(self, mask: np.ndarray) -> np.ndarray:
+        if self.rows is None:
+            return mask
+        full = np.zeros(self.index.size, dtype=bool)
+        full[self.rows[mask]] = True
+        return full
+
+    @property
+    def final(self) -> np.ndarray:
+        """Every record the query finds, as a mask over the whole catalog."""
+        if "final" not in self._full:
+            self._full["final"] = self._spread(self._final)
+        return self._full["final"]
+
+    @property
+    def base(self) -> np.ndarray:
+        """What every result meets (place, status, confirmation, age, text), over the whole catalog."""
+        if "base" not in self._full:
+            self._full["base"] = self._spread(self._base)
+        return self._full["base"]
+
+    @property
+    def groups(self) -> dict[str, np.ndarray]:
+        return {name: self._spread(mask) for name, mask in self._groups.items()}
+
+    @property
+    def distance(self) -> np.ndarray | None:
+        """Miles from the place for every record within the radius (NaN elsewhere); None without a place."""
+        if self._miles is None:
+            return None
+        if "distance" not in self._full:
+            full = np.full(self.index.size, np.nan)
+            full[self.rows] = self._miles
+            self._full["distance"] = full
+        return self._full["distance"]
+
+    def distance_at(self, rows: np.ndarray) -> np.ndarray | None:
+        """Miles for these rows (NaN for remote, regional and rows that are not candidates)."""
+        if self._miles is None:
+            return None
+        rows = np.asarray(rows, dtype=np.int64)
+        where = np.searchsorted(self.rows, rows)
+        where = np.minimum(where, max(len(self.rows) - 1, 0))
+        out = np.full(len(rows), np.nan)
+        if len(self.rows):
+            hit = self.rows[where] == rows
+            out[hit] = self._miles[where[hit]]
+        return out
+
+    # masks --------------------------------------------------------------------------------------------
+
+    def care_mask(self, care_for: str, rows: np.ndarray | None = None) -> np.ndarray | None:
         """Records a "care for" choice keeps: treatment for that care, and every other kind; None for both.
 
         Substance use keeps treatment that is not mental-health-only (untagged treatment stays: the source
-        did not say); mental health keeps treatment tagged mental_health.
+        did not say); mental health keeps treatment tagged mental_health. Over `rows` when given.
         """
         index = self.index
         if care_for not in ("substance_use", "mental_health"):
             return None
         n = index.size
-        treatment = index.is_any("category", ("treatment",))
-        mental = index.services.mask(("mental_health",), n)
+        treatment = index.is_any("category", ("treatment",), rows)
+        mental = index.services.mask(("mental_health",), n, rows)
         if care_for == "mental_health":
             return ~treatment | mental
-        substance = index.services.mask(("substance_use",), n)
+        substance = index.services.mask(("substance_use",), n, rows)
         return ~(treatment & mental & ~substance)
 
     def _in_area(self) -> np.ndarray:
-        """Regional records whose service area holds the searched place (its county, its city, or a radius)."""
+        """Regional rows whose service area holds the searched place (its county, its city, or a radius)."""
         index, place = self.index, self.place
         county, city = place.county, place.city
         if not county and not city:  # a point ("use my location"): its nearest ZIP's city and county
@@ -168,44 +237,46 @@ class Selection:
                     hit_unique[i] = True
                 elif kind == "radius" and value.isdigit():
                     radius_unique[i] = np.fmax(radius_unique[i], float(value))
-        hit = hit_unique[index.area_codes] & index.regional if index.size else np.zeros(0, dtype=bool)
-        radius = radius_unique[index.area_codes] if index.size else np.zeros(0)
-        by_radius = np.flatnonzero(index.regional & ~hit & ~np.isnan(radius) & index.has_coordinates)
+        regional = index.regional_rows
+        codes = index.area_codes[regional]
+        hit = hit_unique[codes]
+        radius = radius_unique[codes]
+        by_radius = np.flatnonzero(~hit & ~np.isnan(radius) & index.has_coordinates[regional])
         if len(by_radius):
+            rows = regional[by_radius]
             miles = haversine_miles(
-                place.latitude, place.longitude, index.latitude[by_radius], index.longitude[by_radius]
+                place.latitude, place.longitude, index.latitude[rows], index.longitude[rows]
             )
             hit[by_radius[miles <= radius[by_radius]]] = True
-        return hit
+        return regional[hit]
 
-    def _near(self, base: np.ndarray) -> np.ndarray:
-        """Records within the radius, remote ones wherever they are, and regional ones whose area holds
-        the place; fills `self.distance`."""
+    def _near(self) -> None:
+        """The candidates: records within the radius, remote ones wherever they are, and regional ones
+        whose area holds the place; fills `rows` and their distances."""
         index, place = self.index, self.place
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
         dlat = radius / 68.7 * 1.02
         dlon = radius / (69.17 * max(np.cos(np.radians(place.latitude)), 0.01)) * 1.02
-        lat, lon = index.latitude, index.longitude
-        box = (
-            base
-            & ~index.remote
-            & ~index.regional
-            & (lat >= place.latitude - dlat)
-            & (lat <= place.latitude + dlat)
-            & (lon >= place.longitude - dlon)
-            & (lon <= place.longitude + dlon)
+        low = np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left")
+        high = np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right")
+        box = index.lat_order[low:high]
+        lon = index.longitude[box]
+        # Sorted once here, so every later step reads the columns in order and rows can be looked up.
+        box = np.sort(
+            box[(lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable[box]]
         )
-        candidates = np.flatnonzero(box)
-        miles = haversine_miles(place.latitude, place.longitude, lat[candidates], lon[candidates])
+        miles = haversine_miles(place.latitude, place.longitude, index.latitude[box], index.longitude[box])
         inside = miles <= radius
-        self.distance = np.full(index.size, np.nan)
-        self.distance[candidates[inside]] = miles[inside]
-        near = index.remote.copy()
-        near[candidates[inside]] = True
-        if index.regional.any():
-            near |= self._in_area()
-        return near
+        near = [box[inside], index.remote_rows]
+        if len(index.regional_rows):
+            near.append(self._in_area())
+        rows = np.concatenate(near)
+        distance = np.concatenate([miles[inside], np.full(len(rows) - int(np.count_nonzero(inside)), np.nan)])
+        if len(rows) > len(near[0]):
+            order = np.argsort(rows, kind="stable")  # merges the sorted runs: linear time
+            rows, distance = rows[order], distance[order]
+        self.rows, self._miles = rows, distance
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:
@@ -236,22 +307,34 @@ class Selection:
         return None if count > self.index.size // 2 else np.flatnonzero(mask)
 
     def _schedule_mask(self, base: np.ndarray) -> np.ndarray:
+        """Which candidates have a slot meeting the schedule filters (looked at only where `base` holds)."""
         index = self.index
-        positions = self._slot_positions(self._rows(base))
-        ok = self._slot_ok(positions)
-        hit = np.zeros(index.size, dtype=bool)
-        hit[index.slot_record[positions][ok]] = True
+        if self.rows is None:
+            positions = self._slot_positions(self._rows(base))
+            ok = self._slot_ok(positions)
+            hit = np.zeros(index.size, dtype=bool)
+            hit[index.slot_record[positions][ok]] = True
+            return hit
+        local = np.flatnonzero(base)
+        rows = self.rows[local]
+        positions = expand_rows(index.slot_offsets, rows)
+        owner = np.repeat(local, index.slot_offsets[rows + 1] - index.slot_offsets[rows])
+        hit = np.zeros(len(self.rows), dtype=bool)
+        hit[owner[self._slot_ok(positions)]] = True
         return hit
 
-    def others(self, group: str) -> np.ndarray:
-        """The base and every group's mask except `group`'s: what a facet of `group` counts within."""
-        if group not in self.groups:
-            return self.final
-        mask = self.base.copy()
-        for name, other in self.groups.items():
+    def _others(self, group: str) -> np.ndarray:
+        if group not in self._groups:
+            return self._final
+        mask = self._base.copy()
+        for name, other in self._groups.items():
             if name != group:
                 mask &= other
         return mask
+
+    def others(self, group: str) -> np.ndarray:
+        """The base and every group's mask except `group`'s: what a facet of `group` counts within."""
+        return self._spread(self._others(group))
 
     def facets(self) -> dict[str, dict[str, int]]:
         index = self.index
@@ -259,9 +342,9 @@ class Selection:
         rows_cache: dict[str, np.ndarray] = {}
 
         def rows(group: str) -> np.ndarray:
-            key = group if group in self.groups else ""
+            key = group if group in self._groups else ""
             if key not in rows_cache:
-                rows_cache[key] = np.flatnonzero(self.others(group))
+                rows_cache[key] = self.final_rows if not key else self._to_rows(self._others(group))
             return rows_cache[key]
 
         for group, column in SINGLE_GROUPS.items():
@@ -276,22 +359,30 @@ class Selection:
             out[group] = {value: int(c) for value, c in zip(multi.labels, counts)}
         care_rows = rows("care_for")
         out["care_for"] = {
-            value: int(np.count_nonzero(mask[care_rows])) if mask is not None else len(care_rows)
-            for value, mask in ((v, self.care_mask(v)) for v in ("substance_use", "mental_health", "both"))
+            value: int(np.count_nonzero(mask)) if mask is not None else len(care_rows)
+            for value, mask in (
+                (v, self.care_mask(v, care_rows)) for v in ("substance_use", "mental_health", "both")
+            )
         }
         for group in ("mat_friendly", "wheelchair"):
             out[group] = {"yes": int(np.count_nonzero(getattr(index, group)[rows(group)]))}
         schedule_rows = rows("schedule")
         positions = self._slot_positions(schedule_rows)
-        records = index.slot_record[positions]
+        lengths = index.slot_offsets[schedule_rows + 1] - index.slot_offsets[schedule_rows]
+        starts = (np.cumsum(lengths) - lengths)[lengths > 0]
         for group, skip, values, column in (
             ("weekdays", "days", range(7), index.slot_weekday),
             ("times_of_day", "tods", range(4), index.slot_tod),
         ):
             ok = self._slot_ok(positions, skip=skip)
-            slot_values = column[positions]
+            # One bit per value for each slot that counts, joined per record (its slots lie together): a
+            # record counts once for a value however many of its slots have it.
+            bits = np.where(ok, np.left_shift(1, column[positions].astype(np.int16)), 0).astype(np.int16)
+            per_record = np.bitwise_or.reduceat(bits, starts) if len(starts) else bits[:0]
             names = [str(v) for v in values] if group == "weekdays" else list(TIMES_OF_DAY)
-            out[group] = {name: _distinct(records[ok & (slot_values == v)]) for name, v in zip(names, values)}
+            out[group] = {
+                name: int(np.count_nonzero(per_record & (1 << v))) for name, v in zip(names, values)
+            }
         return out
 
     def order(self, rows: np.ndarray, limit: int | None) -> np.ndarray:
@@ -314,9 +405,9 @@ class Selection:
         return rows[np.argsort(key, kind="stable")]
 
     def _quantised_distance(self, rows: np.ndarray, scale: int, largest: int) -> np.ndarray:
-        if self.distance is None:
+        miles = self.distance_at(rows)
+        if miles is None:
             return np.zeros(len(rows), dtype=np.int64)
-        miles = self.distance[rows]
         # Remote resources (no distance) sort after everything within the radius.
         return np.where(np.isnan(miles), largest, np.minimum(np.round(miles * scale), largest - 1)).astype(
             np.int64
@@ -337,17 +428,15 @@ class Selection:
         return out
 
 
+def _pick(mask: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """A whole-catalog column at the candidate rows (the column itself when every row is a candidate)."""
+    return mask if rows is None else mask[rows]
+
+
 def _area_key(name: str) -> str:
     """A county or city name compared loosely: "St. Clair", "Saint Clair" and "st clair county" agree."""
     text = re.sub(r"[^a-z]", "", name.casefold().replace("saint", "st"))
     return text[:-6] if text.endswith("county") and len(text) > 6 else text
-
-
-def _distinct(sorted_records: np.ndarray) -> int:
-    """How many different records a sorted array of record numbers holds."""
-    if len(sorted_records) == 0:
-        return 0
-    return 1 + int(np.count_nonzero(sorted_records[1:] != sorted_records[:-1]))
 
 
 def reference_time(now: datetime) -> datetime:

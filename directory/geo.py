@@ -12,7 +12,7 @@ import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -113,6 +113,7 @@ def _cities() -> dict[tuple[str, str], dict]:
     return index
 
 
+@lru_cache(maxsize=8192)  # zipcodes scans its whole table per lookup (about 10 ms); a Place is immutable
 def _zip_place(zip_code: str) -> Place | None:
     """The centre of a real US ZIP code, or None."""
     try:

@@ -136,7 +136,9 @@ def _full_number(raw: str, original: str) -> str:
     try:
         parsed = phonenumbers.parse(converted, REGION)
     except phonenumbers.NumberParseException as exc:
-        raise PhoneError(f"'{original}' is not a phone number ({exc._msg}): write it as '(217) 555-0100'") from None
+        raise PhoneError(
+            f"'{original}' is not a phone number ({exc._msg}): write it as '(217) 555-0100'"
+        ) from None
     if not phonenumbers.is_valid_number(parsed):
         digits = re.sub(r"\D", "", converted)
         raise PhoneError(

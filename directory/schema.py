@@ -422,7 +422,10 @@ def validate(record: Resource, row: int | None = None, file: str = "") -> list[P
             bad(name, f"'{_short(value)}' is not a web address starting with http:// or https://")
     for area in record.service_area:
         if not _AREA_RE.match(area):
-            bad("service_area", f"'{_short(area)}' is not an area: write county:Cook, city:Chicago or radius:25")
+            bad(
+                "service_area",
+                f"'{_short(area)}' is not an area: write county:Cook, city:Chicago or radius:25",
+            )
     if record.coverage == "regional" and not record.service_area:
         bad("service_area", "a regional resource needs its area: county:NAME, city:NAME or radius:MILES")
     if record.email and ("@" not in record.email or " " in record.email):

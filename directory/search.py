@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
-import pandas as pd
 
-from directory import schedule
+from directory import index_cache, schedule
+from directory.columns import _Factor, _Multi
 from directory.facets import (
     FACET_GROUPS,
     KNOWN_VALUES,
@@ -135,28 +135,6 @@ class SearchResults:
         return bool(self.unconfirmed_meetings or self.online_meetings or self.meeting_finders)
 
 
-class _Factor:
-    """Codes for one text column, built chunk by chunk so that per-row strings can be freed early."""
-
-    def __init__(self) -> None:
-        self.uniques: list[str] = []
-        self.lookup: dict[str, int] = {}
-        self.parts: list[np.ndarray] = []
-
-    def add(self, values: Sequence) -> None:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-        mapping = np.empty(len(uniques), dtype=np.int32)
-        for i, value in enumerate(uniques):
-            text = value if isinstance(value, str) else ""
-            mapping[i] = self.lookup.setdefault(text, len(self.lookup))
-            if mapping[i] == len(self.uniques):
-                self.uniques.append(text)
-        self.parts.append(mapping[codes] if len(codes) else np.empty(0, dtype=np.int32))
-
-    def codes(self) -> np.ndarray:
-        return np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int32)
-
-
 def _fold(text: str) -> str:
     """Lower case without accents, as FTS5's unicode61 remove_diacritics 2 compares."""
     text = unicodedata.normalize("NFKD", text)
@@ -176,51 +154,6 @@ def fts_expression(text: str) -> str:
     return " ".join(f'"{t}"*' for t in tokens if t.strip("_"))
 
 
-class _Multi:
-    """A list column: (record, value) pairs sorted by record, and record lists per value."""
-
-    def __init__(self, factor: _Factor, n: int, known: Sequence[str] = ()) -> None:
-        codes = factor.codes()
-        values: dict[str, int] = {}
-        self.labels: list[str] = []
-        for value in known:
-            values[value.casefold()] = len(self.labels)
-            self.labels.append(value)
-        per_unique: list[list[int]] = []
-        for text in factor.uniques:
-            items = []
-            for value in split_list(text):
-                key = value.casefold()
-                if key not in values:
-                    values[key] = len(self.labels)
-                    self.labels.append(value)
-                if values[key] not in items:
-                    items.append(values[key])
-            per_unique.append(items)
-        self.lookup = values
-        unique_offsets = offsets_of(np.array([len(v) for v in per_unique], dtype=np.int64))
-        flat = np.array([c for items in per_unique for c in items], dtype=np.int32)
-        counts = np.diff(unique_offsets)[codes] if n else np.empty(0, dtype=np.int64)
-        self.offsets = offsets_of(counts)
-        self.values = flat[expand_rows(unique_offsets, codes)] if n else np.empty(0, dtype=np.int32)
-        self.records = np.repeat(np.arange(n, dtype=np.int32), counts)
-        order = np.argsort(self.values, kind="stable")
-        self.by_value = self.records[order]
-        self.value_offsets = offsets_of(np.bincount(self.values, minlength=len(self.labels)))
-
-    def codes_for(self, wanted: Iterable[str]) -> list[int]:
-        return [self.lookup[w.casefold()] for w in wanted if w.casefold() in self.lookup]
-
-    def mask(self, wanted: Iterable[str], n: int) -> np.ndarray:
-        hit = np.zeros(n, dtype=bool)
-        for code in self.codes_for(wanted):
-            hit[self.by_value[self.value_offsets[code] : self.value_offsets[code + 1]]] = True
-        return hit
-
-    def counts(self, rows: np.ndarray) -> np.ndarray:
-        return np.bincount(self.values[expand_rows(self.offsets, rows)], minlength=len(self.labels))
-
-
 class SearchIndex:
     """Columns of the whole catalog prepared once; build with `from_catalog` or `from_records`.
 
@@ -230,6 +163,7 @@ class SearchIndex:
 
     def __init__(self, columns: dict[str, _Factor | list], *, rowids: np.ndarray | None = None) -> None:
         self._lock = threading.Lock()
+        self.from_cache = False  # True when the columns were read from the cache beside the catalog
         self._fts_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._catalog = None
         self._records: list[Resource] | None = None
@@ -292,6 +226,7 @@ class SearchIndex:
         self.name_rank = np.empty(n, dtype=np.int64)
         self.name_rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
         self._build_slots(columns["schedule"], n)
+        self._prepare()
 
     def _build_slots(self, factor: _Factor, n: int) -> None:
         parsed = []
@@ -322,12 +257,44 @@ class SearchIndex:
         ).astype(np.int8)
         self.has_slots = counts > 0
 
-    def is_any(self, column: str, values: Iterable[str]) -> np.ndarray:
+    def _prepare(self) -> None:
+        """What every query needs and no query changes: latitude sorted for the box, the remote and
+        regional rows, and the masks of constant conditions (computed once here, never per query)."""
+        order = np.argsort(self.latitude, kind="stable")  # NaN (no point) sorts last
+        self.lat_order = order.astype(np.int64)
+        self.lat_sorted = self.latitude[order]
+        self.remote_rows = np.flatnonzero(self.remote)
+        self.regional_rows = np.flatnonzero(self.regional)
+        self.boxable = ~self.remote & ~self.regional
+        self._constant: dict[tuple, np.ndarray] = {}
+        self.contiguous = self.rowids is not None and (
+            len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
+        )
+
+    def constant(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        """`is_any` for a condition queries repeat ("active", "confirmed"): computed once, read-only."""
+        key = (column, values)
+        mask = self._constant.get(key)
+        if mask is None:
+            mask = self.is_any(column, values)
+            mask.setflags(write=False)
+            with self._lock:
+                if len(self._constant) < 64:
+                    self._constant[key] = mask
+        return mask
+
+    def is_any(self, column: str, values: Iterable[str], rows: np.ndarray | None = None) -> np.ndarray:
+        """Which records (or which of `rows`) hold one of `values` in a single-valued column."""
         codes, _, lookup = self.single_columns[column]
+        if rows is not None:
+            codes = codes[rows]
         wanted = [lookup[v] for v in values if v in lookup]
         if not wanted:
             return np.zeros(len(codes), dtype=bool)
-        return np.isin(codes, wanted)
+        hit = codes == wanted[0]  # a few comparisons: far cheaper than np.isin's sort
+        for code in wanted[1:]:
+            hit |= codes == code
+        return hit
 
     def __len__(self) -> int:
         return self.size
@@ -349,8 +316,25 @@ class SearchIndex:
         return index
 
     @classmethod
-    def from_catalog(cls, catalog) -> SearchIndex:
-        """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass."""
+    def from_catalog(cls, catalog, *, cache: bool = True) -> SearchIndex:
+        """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass.
+
+        With `cache`, the columns saved beside the catalog file are used when they were made from the
+        catalog as it is now (`directory.index_cache`), and saved there after a fresh build.
+        """
+        key = index_cache.catalog_key(catalog) if cache else None
+        if key:
+            cached = index_cache.load(cls, catalog, key)
+            if cached is not None:
+                cached.from_cache = True
+                return cached
+        index = cls._read_catalog(catalog)
+        if key:
+            index_cache.save(index, catalog, key)
+        return index
+
+    @classmethod
+    def _read_catalog(cls, catalog) -> SearchIndex:
         columns = _new_columns()
         rowids: list[np.ndarray] = []
         names = ", ".join(f'"{c}"' for c in _COLUMNS)
@@ -389,10 +373,17 @@ class SearchIndex:
         return mask
 
     def _fts_mask(self, expression: str) -> np.ndarray:
+        # SQLite joins the matching row ids into one string and numpy parses it: no Python object per
+        # match, so a word found in most of a million records still costs milliseconds.
         mask = np.zeros(self.size, dtype=bool)
         # The store runs the expression (FTS5 or PostgreSQL text search); one it rejects matches nothing.
-        rows = self._catalog.text_rowids(expression)
-        found = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        found = self._catalog.text_rowids(expression)
+        if not len(found):
+            return mask
+        if self.contiguous and self.size:
+            where = found - int(self.rowids[0])
+            mask[where[(where >= 0) & (where < self.size)]] = True
+            return mask
         where = np.searchsorted(self.rowids, found)
         inside = where < self.size
         where, found = where[inside], found[inside]
@@ -514,14 +505,14 @@ def search(
     if message:
         return SearchResults(message=message, description=description)
     plan = Selection(index, query, place, now)
-    rows = np.flatnonzero(plan.final)
+    rows = plan.final_rows
     offset = max(int(offset or 0), 0)
     ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
     results = _results(plan, ordered[offset:], now)
     unconfirmed = 0
     if not len(rows) and not query.include_unconfirmed:
         wider = dataclasses.replace(query, include_unconfirmed=True)
-        unconfirmed = int(np.count_nonzero(Selection(index, wider, place, now).final))
+        unconfirmed = len(Selection(index, wider, place, now).final_rows)
     found = SearchResults(
         results=results,
         total=len(rows),
@@ -542,9 +533,10 @@ def _results(plan: Selection, page: np.ndarray, now: datetime) -> list[Result]:
     resources = index.resources(page.tolist())
     results = []
     reference = reference_time(now)
-    for row, resource in zip(page.tolist(), resources):
+    distance = plan.distance_at(page)
+    for i, (row, resource) in enumerate(zip(page.tolist(), resources)):
         kind = int(index.remote_kind[row])
-        miles = None if plan.distance is None or kind else float(plan.distance[row])
+        miles = None if distance is None or kind else float(distance[i])
         if kind:
             label = _REMOTE_LABELS[kind]
         else:

@@ -516,6 +516,9 @@ ENGLISH: dict[str, str] = {
         "app if you have lost the password."
     ),
     "catalog.busy": "The catalog is busy saving changes; try again in a moment.",
+    # --- issue 15: a map that scales ---
+    "map.zoom_in": "{count} listings are in view, too many to draw one by one: they are shown as groups."
+    " Zoom in to see every listing.",
 }
 
 

@@ -151,14 +151,18 @@ def catalog_path(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module", params=["records", "sqlite"])
+@pytest.fixture(scope="module", params=["records", "sqlite", "cached"])
 def index(request, catalog_path):
-    """The same records indexed from memory and from the SQLite catalog."""
+    """The same records indexed from memory, from the SQLite catalog, and from the columns cached beside it."""
     if request.param == "records":
         yield SearchIndex.from_records(RECORDS)
         return
     with Catalog(catalog_path, readonly=True) as catalog:
-        yield SearchIndex.from_catalog(catalog)
+        built = SearchIndex.from_catalog(catalog, cache=request.param == "cached")
+        if request.param == "cached":
+            built = SearchIndex.from_catalog(catalog)
+            assert built.from_cache
+        yield built
 
 
 def _ids(index, query, now=NOW) -> set[str]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
+import numpy as np
 import psycopg
 from psycopg_pool import ConnectionPool
 
@@ -194,13 +195,14 @@ class PostgresCatalog:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in self._all(sql, {"q": query})]
 
-    def text_rowids(self, expression: str) -> list[int]:
-        """Rowids of the records matching an FTS5-style expression ([] when it has no word)."""
+    def text_rowids(self, expression: str) -> np.ndarray:
+        """Rowids of the records matching an FTS5-style expression (empty when it has no word), as int64."""
         query = tsquery(expression)
         if not query:
-            return []
+            return np.empty(0, dtype=np.int64)
         sql = "SELECT rowid FROM resources WHERE search @@ to_tsquery('aftercare_simple', %s)"
-        return [r[0] for r in self._all(sql, (query,))]
+        rows = self._all(sql, (query,))
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def version(self) -> int:
         """The catalog version: a number that grows with every import or refresh that changed a listing."""

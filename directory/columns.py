@@ -1,0 +1,97 @@
+"""The column types of the search index: codes for a text column, built chunk by chunk, and list columns
+("AA; NA") as (record, value) pairs with record lists per value and, for few values, one bit set per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from directory.facets import expand_rows, offsets_of
+from directory.schema import split_list
+
+
+class _Factor:
+    """Codes for one text column, built chunk by chunk so that per-row strings can be freed early."""
+
+    def __init__(self) -> None:
+        self.uniques: list[str] = []
+        self.lookup: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, values: Sequence) -> None:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        mapping = np.empty(len(uniques), dtype=np.int32)
+        for i, value in enumerate(uniques):
+            text = value if isinstance(value, str) else ""
+            mapping[i] = self.lookup.setdefault(text, len(self.lookup))
+            if mapping[i] == len(self.uniques):
+                self.uniques.append(text)
+        self.parts.append(mapping[codes] if len(codes) else np.empty(0, dtype=np.int32))
+
+    def codes(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int32)
+
+
+class _Multi:
+    """A list column: (record, value) pairs sorted by record, and record lists per value."""
+
+    def __init__(self, factor: _Factor, n: int, known: Sequence[str] = ()) -> None:
+        codes = factor.codes()
+        values: dict[str, int] = {}
+        self.labels: list[str] = []
+        for value in known:
+            values[value.casefold()] = len(self.labels)
+            self.labels.append(value)
+        per_unique: list[list[int]] = []
+        for text in factor.uniques:
+            items = []
+            for value in split_list(text):
+                key = value.casefold()
+                if key not in values:
+                    values[key] = len(self.labels)
+                    self.labels.append(value)
+                if values[key] not in items:
+                    items.append(values[key])
+            per_unique.append(items)
+        self.lookup = values
+        unique_offsets = offsets_of(np.array([len(v) for v in per_unique], dtype=np.int64))
+        flat = np.array([c for items in per_unique for c in items], dtype=np.int32)
+        counts = np.diff(unique_offsets)[codes] if n else np.empty(0, dtype=np.int64)
+        self.offsets = offsets_of(counts)
+        self.values = flat[expand_rows(unique_offsets, codes)] if n else np.empty(0, dtype=np.int32)
+        self.records = np.repeat(np.arange(n, dtype=np.int32), counts)
+        order = np.argsort(self.values, kind="stable")
+        self.by_value = self.records[order]
+        self.value_offsets = offsets_of(np.bincount(self.values, minlength=len(self.labels)))
+        # With at most 64 distinct values, one integer per record holds its set: a filter is one AND.
+        self.bits: np.ndarray | None = None
+        if len(self.labels) <= 64:
+            bits = np.zeros(n, dtype=np.uint64)
+            pair_bits = np.left_shift(np.uint64(1), self.values.astype(np.uint64))
+            filled = np.flatnonzero(counts > 0) if n else np.zeros(0, dtype=np.int64)
+            if len(filled):  # a record's values are distinct, so their sum is their union
+                bits[filled] = np.add.reduceat(pair_bits, self.offsets[filled])
+            self.bits = bits
+
+    def codes_for(self, wanted: Iterable[str]) -> list[int]:
+        return [self.lookup[w.casefold()] for w in wanted if w.casefold() in self.lookup]
+
+    def mask(self, wanted: Iterable[str], n: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which records (or which of `rows`) hold any of `wanted`."""
+        codes = self.codes_for(wanted)
+        if self.bits is not None:
+            want = np.uint64(sum(1 << c for c in set(codes)))
+            bits = self.bits if rows is None else self.bits[rows]
+            return (bits & want) != 0
+        if rows is not None:
+            return self.mask(wanted, n)[rows]
+        hit = np.zeros(n, dtype=bool)
+        for code in self.codes_for(wanted):
+            hit[self.by_value[self.value_offsets[code] : self.value_offsets[code + 1]]] = True
+        return hit
+
+    def counts(self, rows: np.ndarray) -> np.ndarray:
+        return np.bincount(self.values[expand_rows(self.offsets, rows)], minlength=len(self.labels))
