@@ -369,6 +369,8 @@ ENGLISH: dict[str, str] = {
     "about.sources_missing": "The list of data sources (data/SOURCES.md) is not available.",
     "about.map_credits": "Map software and outline",
     "about.geonames": "ZIP code and city locations: GeoNames (CC BY 4.0), through the `zipcodes` package.",
+    # --- issue 10: find, map and plan on a phone ---
+    "find.counts": "In these results: {counts}",
 }
 
 _FIELD_RE = re.compile(r"\{(\w+)")

@@ -55,7 +55,9 @@ def draw(item, facets) -> None:
         return
     options = filters.choices(item, facets, state.get(key))
     extra = {"selection_mode": "multi"} if item.widget == "pills" else {}
-    getattr(st, item.widget)(label, options, format_func=filters.counted(item.name, facets), key=key, **extra)
+    getattr(st, item.widget)(label, options, format_func=filters.label_func(item.name), key=key, **extra)
+    if counts := filters.counts_text(item, facets, state.get(key)):
+        st.caption(counts)
 
 
 params = st.query_params.to_dict()
