@@ -60,6 +60,30 @@ def page_icon():
     return icon
 
 
+# The compact bar at the top of every page: the numbers a person in crisis needs without opening the sidebar.
+CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
+STYLE = Path(__file__).parent / "static" / "app.css"
+
+
+@st.cache_resource(show_spinner=False)
+def page_style() -> str:
+    return STYLE.read_text(encoding="utf-8") if STYLE.is_file() else ""
+
+
+def crisis_bar() -> None:
+    """The crisis bar and the app's layout rules; the empty span keeps a place for a language switch."""
+    links = " ".join(
+        f'<a href="{tel_url(number)}" aria-label="{t(key)}, {number}">{t(key)} {number}</a>'
+        for number, key in CRISIS_BAR
+    )
+    st.html(
+        f"<style>{page_style()}</style>"
+        f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
+        f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
+        '<span class="crisis-bar-lang"></span></nav>'
+    )
+
+
 def crisis_sidebar() -> None:
     with st.sidebar:
         st.subheader(t("crisis.title"))
@@ -109,6 +133,7 @@ def main() -> None:
     page = st.navigation(pages)
     state = st.session_state
     state.setdefault("referral_list", ReferralList())
+    crisis_bar()
     crisis_sidebar()
     st.sidebar.page_link(
         PAGES["referral-list"][0], label=t("sidebar.list_count", count=len(state["referral_list"]))

@@ -137,6 +137,14 @@ def cleared(query: Query) -> dict[str, object]:
     return {k: v for k, v in defaults.items() if k[len(PREFIX) :] not in KEEP_ON_CLEAR}
 
 
+def active_count(query: Query) -> int:
+    """How many filters differ from their default (the place, distance and sort are not filters)."""
+    default = Query()
+    return sum(
+        getattr(query, n) != getattr(default, n) for n in QUERY_FIELDS if n not in KEEP_ON_CLEAR
+    )
+
+
 def query_from_state(state: Mapping[str, object]) -> Query:
     """The query the widgets show (missing widgets keep the default)."""
     by_name = {f.name: f for f in FILTERS}

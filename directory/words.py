@@ -371,6 +371,12 @@ ENGLISH: dict[str, str] = {
     "about.geonames": "ZIP code and city locations: GeoNames (CC BY 4.0), through the `zipcodes` package.",
     # --- issue 10: find, map and plan on a phone ---
     "find.counts": "In these results: {counts}",
+    "crisis.bar_label": "Crisis lines",
+    "find.filters": "Filters ({count})",
+    "find.miles": "{miles} miles",
+    "crisis.bar_988": "Call or text",
+    "crisis.bar_illinois": "Illinois Helpline",
+    "crisis.bar_911": "Emergency",
 }
 
 _FIELD_RE = re.compile(r"\{(\w+)")

@@ -33,7 +33,7 @@ def add(resource_id: str) -> None:
 
 def card(result, now: datetime, where: str) -> None:
     text, rid = filters.card_text(result, now), result.resource.id
-    with st.container(border=True):
+    with st.container(border=True, key=f"{where}_card_{rid}"):
         st.markdown(text.head)
         for badge, colour in text.badges:
             st.badge(badge, icon=":material/warning:", color=colour)
@@ -69,7 +69,7 @@ if params != last or "f_place" not in state:
 
 st.title(t("find.title"))
 st.caption(t("find.intro"))
-c_place, c_radius, c_locate = st.columns([3, 2, 1.4], vertical_alignment="bottom")
+c_place, c_radius, c_locate = st.container(key="find_place_row").columns([3, 2, 1.4], vertical_alignment="bottom")
 with c_locate:
     spot = locate(t("find.locate"), key="geolocate")
 if isinstance(spot, dict) and spot.get("ts") != state.get("_geo_ts"):
@@ -90,7 +90,7 @@ c_place.text_input(
     on_change=lambda: state.update(f_latitude=None, f_longitude=None),
 )
 radii = sorted(set(filters.RADII) | {state["f_radius"]})
-c_radius.select_slider(t("find.radius"), options=radii, key="f_radius", format_func=lambda v: f"{v:g}")
+c_radius.selectbox(t("find.radius"), radii, key="f_radius", format_func=lambda v: t("find.miles", miles=f"{v:g}"))
 if problem := state.pop("_geo_problem", None):
     st.info(t(problem))
 elif state["f_latitude"] is not None and not state["f_place"]:
@@ -108,18 +108,19 @@ found = search(
 )
 state["last_place"] = found.place  # the Referral list measures distances from it
 
-draw(FILTERS[0], found.facets)
-with st.expander(t("find.more_filters")):
+# One control holds every filter, so that on a phone the results start on the first screen.
+with st.expander(t("find.filters", count=filters.active_count(query)), key="find_filters"):
+    draw(FILTERS[0], found.facets)
     for group, tab in zip(GROUPS, st.tabs([t(f"find.group_{g}") for g in GROUPS])):
         with tab:
             for item in (f for f in FILTERS if f.group == group):
                 draw(item, found.facets)
-c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
-c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
-c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
-c_clear.button(
-    t("find.clear"), on_click=lambda: state.update(filters.cleared(query)), icon=":material/filter_alt_off:"
-)
+    c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
+    c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
+    c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
+    c_clear.button(
+        t("find.clear"), on_click=lambda: state.update(filters.cleared(query)), icon=":material/filter_alt_off:"
+    )
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
 if new_params != st.query_params.to_dict():
@@ -139,7 +140,8 @@ if found.total == 0:
     if wider and (query.place or query.has_location):
         st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))
     st.stop()
-st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True)
+st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True,
+         label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
     for result in found.results:

@@ -74,7 +74,7 @@ def test_a_choice_survives_a_rerun_that_changes_its_counts(app, name, value, kep
     widget(at, name).set_value([value]).run()
     assert not at.exception
     at.text_input(key="f_place").set_value("60614").run()
-    at.select_slider(key="f_radius").set_value(5.0).run()
+    at.selectbox(key="f_radius").set_value(5.0).run()
     assert not at.exception
     assert at.session_state[PREFIX + name] == [value]
     assert all("(" not in str(v) for v in at.session_state[PREFIX + name])
