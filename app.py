@@ -15,7 +15,7 @@ from directory import catalog as store
 from directory import geo
 from directory import settings as network
 from directory.maps import tel_url
-from directory.referrals import ReferralList
+from directory.referrals import KEEP_PARAM, ReferralList
 from directory.words import t
 
 log = logging.getLogger("aftercare.app")
@@ -135,14 +135,21 @@ def main() -> None:
     state.setdefault("referral_list", ReferralList())
     crisis_bar()
     crisis_sidebar()
-    st.sidebar.page_link(
-        PAGES["referral-list"][0], label=t("sidebar.list_count", count=len(state["referral_list"]))
-    )
+    list_link = st.sidebar.empty()
     settings = state["settings"] = settings_sidebar()
     state["geocoder"] = online_geocoder() if settings.online_geocoding else None
-    if not open_directory() and page.url_path not in ("about", "care-plan"):
-        return
+    has_catalog = open_directory()
+    if has_catalog and not state.get("_list_restored"):
+        state["_list_restored"] = True
+        restore_list(state["referral_list"], state["catalog"])
+    # Widget callbacks have run by now, and a page that changes the list otherwise reruns the app.
+    list_link.page_link(
+        PAGES["referral-list"][0], label=t("sidebar.list_count", count=len(state["referral_list"]))
+    )
+    keep_list_in_url(state["referral_list"])
     try:
+        if not has_catalog and page.url_path not in ("about", "care-plan"):
+            return
         page.run()
     except Exception as exc:  # noqa: BLE001 - the visitor gets a message, never a traceback
         # The type only: messages can quote what somebody typed.
@@ -155,6 +162,24 @@ def main() -> None:
             frame.lineno,
         )
         st.error(t("app.error"))
+
+
+def restore_list(picked: ReferralList, catalog) -> None:
+    """A new session (a reload) takes the referral list back from the address bar: known ids only."""
+    raw = st.query_params.get(KEEP_PARAM, "")
+    if raw and not len(picked):
+        from_url = ReferralList.from_share_params({"ids": raw})
+        for resource in catalog.get_many(from_url.ids):
+            picked.add(resource.id)
+
+
+def keep_list_in_url(picked: ReferralList) -> None:
+    """The list's ids in the address bar of whatever page is shown, so a reload does not lose them."""
+    value = picked.keep_value()
+    if value and st.query_params.get(KEEP_PARAM) != value:
+        st.query_params[KEEP_PARAM] = value
+    elif not value and KEEP_PARAM in st.query_params:
+        del st.query_params[KEEP_PARAM]
 
 
 main()

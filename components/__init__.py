@@ -25,3 +25,27 @@ def _geolocation():
 def locate(label: str, key: str) -> dict | None:
     """The last answer of the button: {"lat", "lon", "ts"} or {"error", "ts"}; None until pressed (reruns then)."""
     return _geolocation()(label=label, key=key, default=None)
+
+
+# The frame is same-origin, so its script can reach the page that holds it.
+_GUARD = """<script>
+(function () {
+  var page = window.parent;
+  if (!page.__aftercareLeaveGuard) {
+    page.__aftercareLeaveGuard = true;
+    // Created and registered by the page itself: a listener this frame added would die with the frame.
+    new page.Function(
+      "window.addEventListener('beforeunload', function (event) {" +
+      "  if (window.__aftercareUnsaved) { event.preventDefault(); event.returnValue = ''; }" +
+      "});")();
+  }
+  page.__aftercareUnsaved = %s;
+})();
+</script>"""
+
+
+def guard_leaving(unsaved: bool) -> None:
+    """Make the browser ask before a reload or leaving the app while `unsaved` (the care-plan draft)."""
+    from streamlit.components.v1 import html
+
+    html(_GUARD % ("true" if unsaved else "false"), height=0)

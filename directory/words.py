@@ -214,8 +214,9 @@ ENGLISH: dict[str, str] = {
     # care plan page
     "plan.title": "Care plan",
     "plan.intro": (
-        "This draft lives only in this browser session: nothing is saved on the server. "
-        "Use “Download plan file” to keep it, and “Open plan file” to continue later."
+        "This draft lives only in this browser tab until you download it: nothing is saved on the server, "
+        "and closing or reloading the tab loses it. Use “Download plan file” to keep it, and “Open plan "
+        "file” to continue later."
     ),
     "plan.open": "Open plan file",
     "plan.opened": "Opened {name}. The referral list now holds the plan's {count} resources.",
@@ -374,6 +375,7 @@ ENGLISH: dict[str, str] = {
     "crisis.bar_label": "Crisis lines",
     "find.filters": "Filters ({count})",
     "find.miles": "{miles} miles",
+    "plan.unsaved": "Changes not downloaded yet: use “Download plan file” to keep them.",
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",
     "crisis.bar_911": "Emergency",

@@ -9,6 +9,7 @@ import os
 
 import streamlit as st
 
+from components import guard_leaving
 from components.shell import require_shell
 from directory import plan_form as form
 from directory.catalog import DEFAULT_DB, Catalog, CatalogError
@@ -120,7 +121,11 @@ if uploaded is not None and state.get("plan_opened") != uploaded.file_id:
         for key in [k for k in state if str(k).startswith(form.KEY_PREFIX)]:
             del state[key]  # the widgets then show the opened plan's values
         state.pop("plan_printouts", None)
-        st.success(t("plan.opened", name=uploaded.name, count=len(referrals)))
+        state.pop("plan_saved", None)  # the opened file is the saved state
+        state["_plan_opened_note"] = t("plan.opened", name=uploaded.name, count=len(referrals))
+        st.rerun()  # app.py drew the sidebar's list count before the file was opened
+if note := state.pop("_plan_opened_note", None):
+    st.success(note)
 
 resources = store.get_many(referrals.ids) if store is not None else []
 if store is None:
@@ -144,12 +149,17 @@ with st.expander(t("plan.closing")):
         switch(plan, section)
 
 st.subheader(t("plan.save"))
+plan_file = plan_to_json(plan)
+saved = state.setdefault("plan_saved", plan_file)  # the first draft, or the file just opened
+if plan_file != saved:
+    st.warning(t("plan.unsaved"))
+guard_leaving(plan_file != saved)
 st.download_button(
     t("plan.download_file"),
-    plan_to_json(plan),
+    plan_file,
     file_name=plan_filename(plan),
     mime="application/json",
-    on_click="ignore",
+    on_click=lambda data=plan_file: state.update(plan_saved=data),
     key="download_plan",
 )
 paper = st.radio(

@@ -9,6 +9,7 @@ from components import locate
 from components.shell import require_shell
 from directory import filters, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
+from directory.referrals import KEEP_PARAM
 from directory.search import PARAM_KEYS, SORTS, Query, search
 from directory.words import md, t, vocab, when_text
 
@@ -60,7 +61,7 @@ def draw(item, facets) -> None:
         st.caption(counts)
 
 
-params = st.query_params.to_dict()
+params = {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}  # app.py keeps `list`
 last = state.get("_find_url")
 if not params and last and "f_place" not in state:  # back from another page: the last search again
     params = last
@@ -69,7 +70,9 @@ if params != last or "f_place" not in state:
 
 st.title(t("find.title"))
 st.caption(t("find.intro"))
-c_place, c_radius, c_locate = st.container(key="find_place_row").columns([3, 2, 1.4], vertical_alignment="bottom")
+c_place, c_radius, c_locate = st.container(key="find_place_row").columns(
+    [3, 2, 1.4], vertical_alignment="bottom"
+)
 with c_locate:
     spot = locate(t("find.locate"), key="geolocate")
 if isinstance(spot, dict) and spot.get("ts") != state.get("_geo_ts"):
@@ -90,7 +93,9 @@ c_place.text_input(
     on_change=lambda: state.update(f_latitude=None, f_longitude=None),
 )
 radii = sorted(set(filters.RADII) | {state["f_radius"]})
-c_radius.selectbox(t("find.radius"), radii, key="f_radius", format_func=lambda v: t("find.miles", miles=f"{v:g}"))
+c_radius.selectbox(
+    t("find.radius"), radii, key="f_radius", format_func=lambda v: t("find.miles", miles=f"{v:g}")
+)
 if problem := state.pop("_geo_problem", None):
     st.info(t(problem))
 elif state["f_latitude"] is not None and not state["f_place"]:
@@ -119,12 +124,15 @@ with st.expander(t("find.filters", count=filters.active_count(query)), key="find
     c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
     c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
     c_clear.button(
-        t("find.clear"), on_click=lambda: state.update(filters.cleared(query)), icon=":material/filter_alt_off:"
+        t("find.clear"),
+        on_click=lambda: state.update(filters.cleared(query)),
+        icon=":material/filter_alt_off:",
     )
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
-if new_params != st.query_params.to_dict():
-    st.query_params.from_dict(new_params)
+if new_params != {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}:
+    kept = {KEEP_PARAM: st.query_params[KEEP_PARAM]} if KEEP_PARAM in st.query_params else {}
+    st.query_params.from_dict(new_params | kept)
 state["_find_url"] = new_params
 
 for note in state.pop("_find_notes", []):
