@@ -375,6 +375,10 @@ ENGLISH: dict[str, str] = {
     "crisis.bar_label": "Crisis lines",
     "find.filters": "Filters ({count})",
     "find.miles": "{miles} miles",
+    "find.map_capped": (
+        "The map shows the first {shown} of {count} results, in the order of the list. Zoom in on a place "
+        "(a ZIP code and a shorter distance) or add a filter to see every listing."
+    ),
     "plan.unsaved": "Changes not downloaded yet: use “Download plan file” to keep them.",
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",

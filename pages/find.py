@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -167,23 +168,34 @@ items = [
     for x in found.results
 ]
 points = maps.map_points(items, t("card.details"))
+capped = len(points) > maps.MARKER_CAP  # building every marker of a big catalog would take a minute
+if capped:
+    points = points[: maps.MARKER_CAP]
 place, radius = found.place, (query.radius if found.place else None)
 origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
 kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
 layers = maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
+# The view fits the listings that are where they serve: a statewide line placed at Springfield must not
+# zoom a Chicago search out to the whole state.
+local = {x.resource.id for x in found.results if not x.resource.is_remote}
 center, zoom = maps.fit_view(
-    [(p.latitude, p.longitude) for p in points], place=origin and origin[:2], radius_miles=radius
+    [(p.latitude, p.longitude) for p in points if p.resource_id in local or not local],
+    place=origin and origin[:2],
+    radius_miles=radius,
 )
 settings = state["settings"]
 base = maps.base_map(
     tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
 )
 out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
-                center=center, zoom=zoom, returned_objects=["last_object_clicked"])  # fmt: skip
+                center=center, zoom=zoom, returned_objects=["last_object_clicked"],
+                layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
 shown = sorted({p.kind for p in points}, key=list(maps.KIND_COLOURS).index)
 legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
 st.markdown(f"{t('find.legend')} {legend}")
-if len(points) < found.total:
+if capped:
+    st.info(t("find.map_capped", shown=f"{maps.MARKER_CAP:,}", count=f"{found.total:,}"))
+elif len(points) < found.total:
     st.caption(t("find.no_map_place", count=found.total - len(points)))
 clicked = (out or {}).get("last_object_clicked")
 chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
