@@ -140,15 +140,15 @@ def cleared(query: Query) -> dict[str, object]:
 def active_count(query: Query) -> int:
     """How many filters differ from their default (the place, distance and sort are not filters)."""
     default = Query()
-    return sum(
-        getattr(query, n) != getattr(default, n) for n in QUERY_FIELDS if n not in KEEP_ON_CLEAR
-    )
+    return sum(getattr(query, n) != getattr(default, n) for n in QUERY_FIELDS if n not in KEEP_ON_CLEAR)
 
 
 def query_from_state(state: Mapping[str, object]) -> Query:
     """The query the widgets show (missing widgets keep the default)."""
     by_name = {f.name: f for f in FILTERS}
     values = {n: state[PREFIX + n] for n in QUERY_FIELDS if PREFIX + n in state}
+    if isinstance(values.get("place"), str):
+        values["place"] = values["place"].strip()  # a blank place is no place
     return Query(**{n: selection(by_name[n], v) if n in by_name else v for n, v in values.items()})
 
 

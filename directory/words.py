@@ -379,6 +379,17 @@ ENGLISH: dict[str, str] = {
         "The map shows the first {shown} of {count} results, in the order of the list. Zoom in on a place "
         "(a ZIP code and a shorter distance) or add a filter to see every listing."
     ),
+    "find.did_you_mean": "Did you mean:",
+    "find.address_hint": (
+        "Street addresses are looked up online, which is switched off. To search one, turn on “Search street "
+        "addresses online” under “Internet use” in the sidebar, or type the ZIP code or the city instead."
+    ),
+    "find.out_of_state": (
+        "{place} is in {state}, outside Illinois. This directory covers Illinois and the places along its "
+        "borders, so nothing here is near it. Shown below: help lines and online resources that serve "
+        "anyone in Illinois. For {state}, call 988 or the SAMHSA National Helpline, 1-800-662-4357."
+    ),
+    "find.out_of_state_results": "Statewide, national and online help",
     "plan.unsaved": "Changes not downloaded yet: use “Download plan file” to keep them.",
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",

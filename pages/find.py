@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from components import locate
 from components.shell import require_shell
-from directory import filters, maps, schedule
+from directory import filters, geo, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.referrals import KEEP_PARAM
 from directory.search import PARAM_KEYS, SORTS, Query, search
@@ -112,6 +112,12 @@ offset, limit = (0, None) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
 found = search(
     state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
 )
+if limit and found.total and offset >= found.total:  # ?page=999: the last page there is
+    page = -(-found.total // PAGE_SIZE)
+    state["f_page"], offset = page, (page - 1) * PAGE_SIZE
+    found = search(
+        state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
+    )
 state["last_place"] = found.place  # the Referral list measures distances from it
 
 # One control holds every filter, so that on a phone the results start on the first screen.
@@ -140,9 +146,25 @@ for note in state.pop("_find_notes", []):
     st.info(note)
 if found.message:
     st.warning(found.message)
+    if suggestions := geo.city_suggestions(query.place):
+        st.markdown(t("find.did_you_mean"))
+        for n, name in enumerate(suggestions):
+            st.button(name, key=f"suggest_{n}", on_click=lambda n=name: state.update(f_place=n))
+    if (
+        not state["settings"].online_geocoding
+        and any(c.isdigit() for c in query.place)
+        and " " in query.place
+    ):
+        st.info(t("find.address_hint"))
     st.stop()
 count = t("find.count_one") if found.total == 1 else t("find.count", count=found.total)
-st.markdown(f"**{md(found.description)}** — {count}")
+elsewhere = found.place is not None and geo.place_state(found.place) not in ("IL", "", *geo.BORDER_STATES)
+if elsewhere:
+    # Only listings that serve anywhere match a place outside Illinois: never "within 10 miles" of it.
+    st.warning(t("find.out_of_state", place=found.place.label, state=geo.place_state(found.place)))
+    st.markdown(f"**{t('find.out_of_state_results')}** — {count}")
+else:
+    st.markdown(f"**{md(found.description.strip())}** — {count}")
 if found.total == 0:
     st.info(t("find.empty"))
     wider = next((r for r in filters.RADII if r > query.radius), None)

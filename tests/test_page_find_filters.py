@@ -82,3 +82,39 @@ def test_a_choice_survives_a_rerun_that_changes_its_counts(app, name, value, kep
     assert kept in text
     assert "Generated test twin" not in text  # the place did narrow the search
     assert "0 results" not in text
+
+
+def test_a_california_zip_says_where_it_is(app):
+    """90210 is named as California, outside Illinois; no "within 10 miles" sentence."""
+    app.query_params["near"] = "90210"
+    at = app.run()
+    text = markdown_text(at) + "\n".join(w.value for w in at.warning)
+    assert "outside Illinois" in text and "CA" in text
+    assert "within 10 miles" not in text
+
+
+def test_a_misspelt_city_gets_a_suggestion_that_searches(app):
+    """ "Chicgo" offers "Chicago"; pressing it searches Chicago."""
+    app.query_params["near"] = "Chicgo"
+    at = app.run()
+    suggestion = next(b for b in at.button if b.label == "Chicago")
+    suggestion.click().run()
+    assert at.text_input(key="f_place").value == "Chicago"
+    assert "Generated test support group 1" in markdown_text(at)
+
+
+def test_an_address_offline_names_the_setting(app):
+    """A street address with online lookups off says which switch turns them on."""
+    app.query_params["near"] = "123 Main St, Peoria"
+    at = app.run()
+    assert any("Search street addresses online" in i.value for i in at.info)
+
+
+def test_a_blank_place_prints_no_asterisks_and_a_far_page_clamps(app):
+    """A blank place searches statewide without literal asterisks; ?page=999 shows the last page."""
+    app.query_params["near"] = "   "
+    app.query_params["page"] = "999"
+    at = app.run()
+    text = markdown_text(at)
+    assert "of    " not in text
+    assert "Generated test" in text
