@@ -390,6 +390,9 @@ ENGLISH: dict[str, str] = {
         "anyone in Illinois. For {state}, call 988 or the SAMHSA National Helpline, 1-800-662-4357."
     ),
     "find.out_of_state_results": "Statewide, national and online help",
+    "find.add_all": "Add all {count} results to the referral list",
+    "find.add_all_help": "A referral list holds up to {limit} listings; ones already on it are kept once.",
+    "find.added_all": "Added {count} listings to the referral list.",
     "plan.unsaved": "Changes not downloaded yet: use “Download plan file” to keep them.",
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",

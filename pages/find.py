@@ -10,7 +10,7 @@ from components import locate
 from components.shell import require_shell
 from directory import filters, geo, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
-from directory.referrals import KEEP_PARAM
+from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import PARAM_KEYS, SORTS, Query, search
 from directory.words import md, t, vocab, when_text
 
@@ -31,6 +31,17 @@ def seed(params: dict) -> None:
 def add(resource_id: str) -> None:
     if state["referral_list"].add(resource_id):
         st.toast(t("card.added_toast"))
+
+
+def add_all(query, now: datetime) -> None:
+    """Every result of this search (up to the list's room, MAX_ITEMS in all) onto the referral list."""
+    picked = state["referral_list"]
+    room = MAX_ITEMS - len(picked)
+    everything = search(
+        state["search_index"], query, now=now, geocoder=state.get("geocoder"), limit=room + len(picked)
+    )
+    added = sum(picked.add(x.resource.id) for x in everything.results)
+    st.toast(t("find.added_all", count=added))
 
 
 def card(result, now: datetime, where: str) -> None:
@@ -175,6 +186,15 @@ st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(
          label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
+    room = MAX_ITEMS - len(state["referral_list"])
+    if found.total > 1 and room > 0:
+        st.button(
+            t("find.add_all", count=min(found.total, room)),
+            on_click=add_all,
+            args=(query, now),
+            icon=":material/playlist_add:",
+            help=t("find.add_all_help", limit=MAX_ITEMS),
+        )
     for result in found.results:
         card(result, now, "list")
     pages = -(-found.total // PAGE_SIZE)

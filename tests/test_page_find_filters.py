@@ -118,3 +118,14 @@ def test_a_blank_place_prints_no_asterisks_and_a_far_page_clamps(app):
     text = markdown_text(at)
     assert "of    " not in text
     assert "Generated test" in text
+
+
+def test_add_all_results_puts_every_result_on_the_list(app):
+    """ "Add all N results" names N first, then puts all N (not only the first page) on the list."""
+    app.query_params["near"] = "60614"
+    at = app.run()
+    button = next(b for b in at.button if b.label.startswith("Add all "))
+    count = int(button.label.split()[2])
+    button.click().run()
+    assert len(at.session_state["referral_list"]) == count
+    assert count == 4  # the four Chicago listings of the generated catalog, on one page or more
