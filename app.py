@@ -142,11 +142,15 @@ def main() -> None:
     if has_catalog and not state.get("_list_restored"):
         state["_list_restored"] = True
         restore_list(state["referral_list"], state["catalog"])
-    # Widget callbacks have run by now, and a page that changes the list otherwise reruns the app.
-    list_link.page_link(
-        PAGES["referral-list"][0], label=t("sidebar.list_count", count=len(state["referral_list"]))
-    )
-    keep_list_in_url(state["referral_list"])
+
+    # Widget callbacks have run by now; a page that changes the list later calls state["show_list_count"].
+    def show_list_count() -> None:
+        label = t("sidebar.list_count", count=len(state["referral_list"]))
+        list_link.page_link(PAGES["referral-list"][0], label=label)
+        keep_list_in_url(state["referral_list"])
+
+    state["show_list_count"] = show_list_count
+    show_list_count()
     try:
         if not has_catalog and page.url_path not in ("about", "care-plan"):
             return

@@ -149,10 +149,9 @@ if uploaded is not None and state.get("plan_opened") != uploaded.file_id:
             del state[key]  # the widgets then show the opened plan's values
         state.pop("plan_printouts", None)
         state.pop("plan_saved", None)  # the opened file is the saved state
-        state["_plan_opened_note"] = t("plan.opened", name=uploaded.name, count=len(referrals))
-        st.rerun()  # app.py drew the sidebar's list count before the file was opened
-if note := state.pop("_plan_opened_note", None):
-    st.success(note)
+        if "show_list_count" in state:  # app.py drew the sidebar's count before the file was opened
+            state["show_list_count"]()
+        st.success(t("plan.opened", name=uploaded.name, count=len(referrals)))
 
 resources = store.get_many(referrals.ids) if store is not None else []
 if store is None:
