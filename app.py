@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import page_style
 from directory import catalog as store
 from directory import geo
 from directory import settings as network
@@ -62,12 +63,6 @@ def page_icon():
 
 # The compact bar at the top of every page: the numbers a person in crisis needs without opening the sidebar.
 CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
-STYLE = Path(__file__).parent / "static" / "app.css"
-
-
-@st.cache_resource(show_spinner=False)
-def page_style() -> str:
-    return STYLE.read_text(encoding="utf-8") if STYLE.is_file() else ""
 
 
 def crisis_bar() -> None:
@@ -77,7 +72,7 @@ def crisis_bar() -> None:
         for number, key in CRISIS_BAR
     )
     st.html(
-        f"<style>{page_style()}</style>"
+        f"<style>{page_style()}</style>"  # static/app.css
         f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
         f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
         '<span class="crisis-bar-lang"></span></nav>'

@@ -13,6 +13,14 @@ from pathlib import Path
 import streamlit.components.v1 as components
 
 _declared: dict[str, object] = {}
+_STYLE = Path(__file__).resolve().parent.parent / "static" / "app.css"
+
+
+def page_style() -> str:
+    """The app's own CSS (static/app.css: crisis bar, 44 px touch targets, the phone layout), read once."""
+    if "style" not in _declared:
+        _declared["style"] = _STYLE.read_text(encoding="utf-8") if _STYLE.is_file() else ""
+    return str(_declared["style"])
 
 
 def _geolocation():
