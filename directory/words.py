@@ -397,6 +397,10 @@ ENGLISH: dict[str, str] = {
     "plan.row_time": "{label}: time",
     "plan.row_remove": "Remove this row",
     "plan.row_add": "Add a row to “{label}”",
+    "catalog.corrections_waiting": (
+        "{count} correction requests from visitors are stored and waiting. Nobody can read them until a curator "
+        "password is set (above); they are kept until then."
+    ),
     "plan.unsaved": "Changes not downloaded yet: use “Download plan file” to keep them.",
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",
