@@ -14,7 +14,7 @@ from directory import maps
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
-from directory.words import kind_text, md, md_link, t, vocab, when_text, where_text
+from directory.words import kind_text, md, md_link, subcategory_text, t, vocab, when_text, where_text
 
 PREFIX = "f_"  # widget keys are f_<Query field>
 RADII = (1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
@@ -80,7 +80,7 @@ def value_label(name: str, value: object) -> str:
     if name == "languages":
         return LANGUAGE_NAMES.get(str(value), str(value))
     if name == "subcategories":
-        return str(value).replace("_", " ")
+        return subcategory_text(str(value))
     field = {"categories": "category", "formats": "format"}.get(name, name)
     return vocab(field, str(value))
 

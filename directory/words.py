@@ -500,8 +500,18 @@ def where_text(resource: Resource) -> str:
     return ", ".join(p for p in (resource.address, resource.address2, city_line.rstrip(",")) if p)
 
 
+_ACRONYMS = {"moud", "otp", "iop", "php", "fqhc", "mat", "aa", "na", "ca", "cma", "smart", "dui", "lgbtq"}
+
+
+def subcategory_text(value: str) -> str:
+    """A kind-of-place key in words: "moud_provider" -> "MOUD provider", "sober_living" -> "Sober living"."""
+    words = [w.upper() if w in _ACRONYMS else w for w in str(value).split("_") if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def kind_text(resource: Resource) -> str:
     """The kind, with the fellowship or the kind of place when known: 'Support group · AA'."""
     kind = vocab("category", resource.category)
-    extra = resource.fellowship or (resource.subcategory.replace("_", " ") if resource.subcategory else "")
+    extra = resource.fellowship or (subcategory_text(resource.subcategory) if resource.subcategory else "")
     return f"{kind} · {extra}" if extra else kind

@@ -67,3 +67,12 @@ def test_card_text_escapes_and_badges_unconfirmed():
     assert "(tel:+13125550101)" in text.body
     assert text.badges == (("Unconfirmed — call ahead", "orange"),)
     assert "generated\\-test" in text.caption
+
+
+@pytest.mark.parametrize(
+    ("key", "words"), [("moud_provider", "MOUD provider"), ("sober_living", "Sober living"), ("otp", "OTP")]
+)
+def test_kinds_of_place_reach_the_screen_in_words(key, words):
+    """A subcategory key is never shown raw ("moud provider"): acronyms in capitals, a capital first."""
+    item = next(f for f in filters.FILTERS if f.name == "subcategories")
+    assert filters.label_func(item.name)(key) == words
