@@ -46,7 +46,7 @@ def rerun_once_more(tab) -> None:
 def test_medication_chosen_by_hand_survives_a_new_place(page, base_url, open_app, external_requests):
     """The issue's steps: choose Buprenorphine under Medication, change the place: the listing stays."""
     open_app(page, base_url)
-    page.get_by_text("More filters").click()
+    page.get_by_text("Filters (0)").click()
     page.get_by_role("tab", name="Cost and medication").click()
     page.get_by_role("combobox", name=re.compile("Medication offered")).click()
     page.get_by_role("option", name=re.compile("^Buprenorphine")).click()
