@@ -218,6 +218,9 @@ class _MapSetup(folium.MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         f"L.Icon.Default.imagePath = '{VENDOR}/leaflet/images/';"
+        # folium's page forbids zooming the page (WCAG 1.4.4): allow it.
+        "document.querySelectorAll('meta[name=viewport]').forEach(function (m) {"
+        " m.setAttribute('content', 'width=device-width, initial-scale=1.0'); });"
         """
         (function(map) {
             var keyboard = map.keyboard;

@@ -186,6 +186,9 @@ st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(
          label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
+    for result in found.results:
+        card(result, now, "list")
+    # Under the cards: on a phone the first result stays on the first screen.
     room = MAX_ITEMS - len(state["referral_list"])
     if found.total > 1 and room > 0:
         st.button(
@@ -195,8 +198,6 @@ if not as_map:
             icon=":material/playlist_add:",
             help=t("find.add_all_help", limit=MAX_ITEMS),
         )
-    for result in found.results:
-        card(result, now, "list")
     pages = -(-found.total // PAGE_SIZE)
     if pages > 1:
         prev, middle, after = st.columns([1, 2, 1], vertical_alignment="center")
