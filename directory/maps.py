@@ -135,9 +135,10 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                 }
             });
             var icon = L.divIcon({
-                className: 'aftercare-marker', iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
-                tooltipAnchor: [10, 0],
-                html: '<span style="display:block;box-sizing:border-box;width:22px;height:22px;border-radius:50%;'
+                // 26 px: above WCAG 2.2's 24 px minimum target.
+                className: 'aftercare-marker', iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12],
+                tooltipAnchor: [12, 0],
+                html: '<span style="display:block;box-sizing:border-box;width:26px;height:26px;border-radius:50%;'
                     + 'background:' + colour + ';border:3px solid #fff;box-shadow:0 0 2px 1px rgba(0,0,0,.55)"></span>'
             });
             // The same HTML as directory.maps._popup; every piece was escaped on the server. Built only
