@@ -10,12 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import page_style
 from directory import catalog as store
 from directory import geo
 from directory import settings as network
 from directory import store as stores
 from directory.maps import tel_url
-from directory.referrals import ReferralList
+from directory.referrals import KEEP_PARAM, ReferralList
 from directory.words import t
 
 log = logging.getLogger("aftercare.app")
@@ -73,6 +74,24 @@ def page_icon():
     return icon
 
 
+# The compact bar at the top of every page: the numbers a person in crisis needs without opening the sidebar.
+CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
+
+
+def crisis_bar() -> None:
+    """The crisis bar and the app's layout rules; the empty span keeps a place for a language switch."""
+    links = " ".join(
+        f'<a href="{tel_url(number)}" aria-label="{t(key)}, {number}">{t(key)} {number}</a>'
+        for number, key in CRISIS_BAR
+    )
+    st.html(
+        f"<style>{page_style()}</style>"  # static/app.css
+        f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
+        f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
+        '<span class="crisis-bar-lang"></span></nav>'
+    )
+
+
 def crisis_sidebar() -> None:
     with st.sidebar:
         st.subheader(t("crisis.title"))
@@ -121,15 +140,27 @@ def main() -> None:
     page = st.navigation(pages)
     state = st.session_state
     state.setdefault("referral_list", ReferralList())
+    crisis_bar()
     crisis_sidebar()
-    st.sidebar.page_link(
-        PAGES["referral-list"][0], label=t("sidebar.list_count", count=len(state["referral_list"]))
-    )
+    list_link = st.sidebar.empty()
     settings = state["settings"] = settings_sidebar()
     state["geocoder"] = online_geocoder() if settings.online_geocoding else None
-    if not open_directory() and page.url_path not in ("about", "care-plan"):
-        return
+    has_catalog = open_directory()
+    if has_catalog and not state.get("_list_restored"):
+        state["_list_restored"] = True
+        restore_list(state["referral_list"], state["catalog"])
+
+    # Widget callbacks have run by now; a page that changes the list later calls state["show_list_count"].
+    def show_list_count() -> None:
+        label = t("sidebar.list_count", count=len(state["referral_list"]))
+        list_link.page_link(PAGES["referral-list"][0], label=label)
+        keep_list_in_url(state["referral_list"])
+
+    state["show_list_count"] = show_list_count
+    show_list_count()
     try:
+        if not has_catalog and page.url_path not in ("about", "care-plan"):
+            return
         page.run()
     except Exception as exc:  # noqa: BLE001 - the visitor gets a message, never a traceback
         # The type only: messages can quote what somebody typed.
@@ -142,6 +173,24 @@ def main() -> None:
             frame.lineno,
         )
         st.error(t("app.error"))
+
+
+def restore_list(picked: ReferralList, catalog) -> None:
+    """A new session (a reload) takes the referral list back from the address bar: known ids only."""
+    raw = st.query_params.get(KEEP_PARAM, "")
+    if raw and not len(picked):
+        from_url = ReferralList.from_share_params({"ids": raw})
+        for resource in catalog.get_many(from_url.ids):
+            picked.add(resource.id)
+
+
+def keep_list_in_url(picked: ReferralList) -> None:
+    """The list's ids in the address bar of whatever page is shown, so a reload does not lose them."""
+    value = picked.keep_value()
+    if value and st.query_params.get(KEEP_PARAM) != value:
+        st.query_params[KEEP_PARAM] = value
+    elif not value and KEEP_PARAM in st.query_params:
+        del st.query_params[KEEP_PARAM]
 
 
 main()

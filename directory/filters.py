@@ -15,7 +15,17 @@ from directory.freshness import certainty
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
-from directory.words import care_text, kind_text, md, md_link, t, vocab, when_text, where_text
+from directory.words import (
+    care_text,
+    kind_text,
+    md,
+    md_link,
+    subcategory_text,
+    t,
+    vocab,
+    when_text,
+    where_text,
+)
 
 PREFIX = "f_"  # widget keys are f_<Query field>
 RADII = (1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
@@ -81,7 +91,7 @@ def value_label(name: str, value: object) -> str:
     if name == "languages":
         return LANGUAGE_NAMES.get(str(value), str(value))
     if name == "subcategories":
-        return str(value).replace("_", " ")
+        return subcategory_text(str(value))
     field = {"categories": "category", "formats": "format"}.get(name, name)
     return vocab(field, str(value))
 
@@ -93,15 +103,38 @@ def choices(item: Filter, facets: Mapping[str, Mapping[str, int]], current: obje
     return options + [v for v in chosen if v is not None and v not in options]
 
 
-def counted(name: str, facets: Mapping[str, Mapping[str, int]]):
-    """A format function that adds the facet count to each choice: "Medicaid (12)"."""
-    counts = facets.get(name, {})
+def label_func(name: str):
+    """The format function of a filter widget: the choice's label alone, the same on every rerun.
+
+    Streamlit sends a chosen option back as the text this function returned when it was drawn; a label
+    that carries a count ("Buprenorphine (5)") stops matching once the counts change, and the widget then
+    hands back the old label as its value. So labels never carry counts: `counts_text` shows them.
+    """
 
     def fmt(value: object) -> str:
-        text = value_label(name, value)
-        return f"{text} ({counts[str(value)]})" if str(value) in counts else text
+        return value_label(name, value)
 
     return fmt
+
+
+def counts_text(item: Filter, facets: Mapping[str, Mapping[str, int]], current: object = None) -> str:
+    """How many results each choice of a filter holds now: "Buprenorphine 5 · Methadone 2" ("" if none)."""
+    counts = facets.get(item.name, {})
+    parts = [f"{value_label(item.name, v)} {counts[str(v)]}" for v in choices(item, facets, current)
+             if counts.get(str(v))]  # fmt: skip
+    return t("find.counts", counts=" · ".join(parts)) if parts else ""
+
+
+def selection(item: Filter, value: object) -> object:
+    """A widget's value with anything that is not one of the filter's own values left out.
+
+    A fixed vocabulary keeps only its values; a catalog-derived list (fellowships, languages, kinds of
+    service) keeps strings. The guard behind `label_func`: a display label never reaches the query.
+    """
+    if not isinstance(value, list) or not item.choices:
+        return value
+    allowed = {str(c) for c in item.choices}
+    return [v for v in value if str(v) in allowed]
 
 
 def widget_state(query: Query) -> dict[str, object]:
@@ -115,9 +148,19 @@ def cleared(query: Query) -> dict[str, object]:
     return {k: v for k, v in defaults.items() if k[len(PREFIX) :] not in KEEP_ON_CLEAR}
 
 
+def active_count(query: Query) -> int:
+    """How many filters differ from their default (the place, distance and sort are not filters)."""
+    default = Query()
+    return sum(getattr(query, n) != getattr(default, n) for n in QUERY_FIELDS if n not in KEEP_ON_CLEAR)
+
+
 def query_from_state(state: Mapping[str, object]) -> Query:
     """The query the widgets show (missing widgets keep the default)."""
-    return Query(**{n: state[PREFIX + n] for n in QUERY_FIELDS if PREFIX + n in state})
+    by_name = {f.name: f for f in FILTERS}
+    values = {n: state[PREFIX + n] for n in QUERY_FIELDS if PREFIX + n in state}
+    if isinstance(values.get("place"), str):
+        values["place"] = values["place"].strip()  # a blank place is no place
+    return Query(**{n: selection(by_name[n], v) if n in by_name else v for n, v in values.items()})
 
 
 def page_params(query: Query, *, as_map: bool, page: int) -> dict[str, str]:

@@ -324,3 +324,32 @@ def _place_from_nominatim(location: Location) -> Place:
     label = ", ".join(parts) if street and city else location.address
     zip_code = (address.get("postcode") or "")[:5]
     return Place(location.latitude, location.longitude, label, "address", zip_code, city, _county(address))
+
+
+# --- issue 10: where a searched place is, and suggestions for a misspelt Illinois city ---
+BORDER_STATES = ("IN", "WI", "IA", "MO", "KY")
+
+
+def place_state(place: Place) -> str:
+    """The two-letter state of a searched place ("" when unknown): its ZIP's state, else its label's."""
+    if place.zip:
+        try:
+            records = zipcodes.matching(place.zip)
+        except (TypeError, ValueError):
+            records = []
+        if records:
+            return str(records[0].get("state", "")).upper()
+    m = re.search(r",\s*([A-Z]{2})$", place.label or "")
+    return m.group(1) if m else ""
+
+
+def city_suggestions(text: str, limit: int = 3) -> list[str]:
+    """Illinois city names close to a misspelt one ("Chicgo" -> ["Chicago"]); [] when nothing is close."""
+    import difflib
+
+    words = _words(text)
+    if not words or _ZIP_RE.match(text.strip()):
+        return []
+    names = {key: entry["name"] for (key, state), entry in _cities().items() if state == "IL"}
+    close = difflib.get_close_matches(_key(words), list(names), n=limit, cutoff=0.75)
+    return [names[k].title() for k in close]

@@ -44,6 +44,7 @@ DETAILS_PATH = "/details"
 URI_COMPONENT_SAFE = "!'()*"
 METRES_PER_MILE = 1609.344
 MIN_ZOOM, MAX_ZOOM = 5, 18
+MARKER_CAP = 2000  # more markers than this and the map shows the nearest ones and says so
 # Kind -> (marker colour, Streamlit markdown colour used by the legend under the map). Distinct hues,
 # each dark enough for white cluster counts (WCAG AA for large text).
 KIND_COLOURS: dict[str, tuple[str, str]] = {
@@ -134,9 +135,10 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                 }
             });
             var icon = L.divIcon({
-                className: 'aftercare-marker', iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
-                tooltipAnchor: [10, 0],
-                html: '<span style="display:block;box-sizing:border-box;width:22px;height:22px;border-radius:50%;'
+                // 26 px: above WCAG 2.2's 24 px minimum target.
+                className: 'aftercare-marker', iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12],
+                tooltipAnchor: [12, 0],
+                html: '<span style="display:block;box-sizing:border-box;width:26px;height:26px;border-radius:50%;'
                     + 'background:' + colour + ';border:3px solid #fff;box-shadow:0 0 2px 1px rgba(0,0,0,.55)"></span>'
             });
             // The same HTML as directory.maps._popup; every piece was escaped on the server. Built only
@@ -149,10 +151,14 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                     + '" target="_blank" rel="noopener">' + texts[r[6]] + '</a>';
             }
             var markers = new Array(rows.length);
+            var names = document.createElement('textarea');
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
                 // Keyboard-focusable (Tab); the tooltip also opens on focus, Enter opens the popup.
-                var m = L.marker([r[0], r[1]], {icon: icon, keyboard: true, riseOnHover: true});
+                // The name as plain text for the title (the accessible name): r[2] is escaped HTML.
+                names.innerHTML = r[2];
+                var m = L.marker([r[0], r[1]], {icon: icon, keyboard: true, riseOnHover: true,
+                                                title: names.textContent, alt: names.textContent});
                 m.aftercareRow = r;
                 m.bindTooltip(r[2]);
                 m.bindPopup(popupHtml, {maxWidth: 280});
@@ -213,6 +219,9 @@ class _MapSetup(folium.MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         f"L.Icon.Default.imagePath = '{VENDOR}/leaflet/images/';"
+        # folium's page forbids zooming the page (WCAG 1.4.4): allow it.
+        "document.querySelectorAll('meta[name=viewport]').forEach(function (m) {"
+        " m.setAttribute('content', 'width=device-width, initial-scale=1.0'); });"
         """
         (function(map) {
             var keyboard = map.keyboard;
@@ -227,6 +236,66 @@ class _MapSetup(folium.MacroElement):
         """
         "{% endmacro %}"
     )
+
+
+@cache
+def illinois_counties() -> dict:
+    """Illinois county lines (US Census Bureau via us-atlas; static/build/make_basemap.py made the file)."""
+    path = STATIC_DIR / "illinois-counties.geojson"
+    return (
+        json.loads(path.read_text(encoding="utf-8"))
+        if path.is_file()
+        else {"type": "FeatureCollection", "features": []}
+    )
+
+
+@cache
+def illinois_towns() -> list:
+    """[name, latitude, longitude, ZIP count] per Illinois town (the ZIP gazetteer, GeoNames via zipcodes)."""
+    path = STATIC_DIR / "illinois-towns.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+class _TownNames(folium.MacroElement):
+    """Town names under the markers, more of them as the map zooms in (bigger towns, more ZIP codes, first).
+
+    Text only (not focusable, hidden from screen readers): a backdrop, so a marker can be placed with the
+    tiles off.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            var towns = {{ this.towns_json }};
+            var layer = L.layerGroup().addTo(map);
+            function minZoom(zips) { return zips >= 8 ? 7 : (zips >= 3 ? 9 : 11); }
+            function draw() {
+                layer.clearLayers();
+                var z = map.getZoom(), view = map.getBounds().pad(0.2);
+                for (var i = 0; i < towns.length; i++) {
+                    var t = towns[i];
+                    if (z < minZoom(t[3]) || !view.contains([t[1], t[2]])) continue;
+                    var label = document.createElement('span');
+                    label.textContent = t[0];
+                    L.marker([t[1], t[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+                        className: 'aftercare-town', iconSize: null,
+                        html: '<span aria-hidden="true" style="font:12px sans-serif;color:#333;white-space:nowrap;'
+                            + 'text-shadow:0 0 2px #fff,0 0 2px #fff">' + label.innerHTML + '</span>'})
+                    }).addTo(layer);
+                }
+            }
+            map.on('zoomend moveend', draw);
+            draw();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, towns: list):
+        super().__init__()
+        self._name = "TownNames"
+        self.towns_json = script_json(towns)
 
 
 @cache
@@ -256,6 +325,19 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
         interactive=False,
         style_function=lambda feature: {"color": OUTLINE_COLOUR, "weight": 2, "fillOpacity": 0.04},
     ).add_to(m)
+    folium.GeoJson(
+        illinois_counties(),
+        name="Counties",
+        control=False,
+        interactive=False,
+        style_function=lambda feature: {
+            "color": "#8a8a8a",
+            "weight": 1,
+            "fillOpacity": 0,
+            "dashArray": "3 3",
+        },
+    ).add_to(m)
+    m.add_child(_TownNames(illinois_towns()))
     return m
 
 

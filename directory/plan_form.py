@@ -8,7 +8,7 @@ without Streamlit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +21,7 @@ from directory.plans import (
     Medication,
     Need,
     SupportPerson,
+    parse_when,
     plan_filename,
     plan_from_json,
     plan_to_json,
@@ -235,6 +236,35 @@ def editor_frame(items: Iterable[object], columns: Sequence[Column]) -> pd.DataF
         if column.kind == "datetime":
             frame[column.name] = pd.to_datetime(frame[column.name], errors="coerce")
     return frame
+
+
+def row_values(item: object, columns: Sequence[Column]) -> dict[str, object]:
+    """One plan row as the values of its small form: text as text, a date-time as (date, time) parts."""
+    values: dict[str, object] = {}
+    for c in columns:
+        text = getattr(item, c.name, "") or ""
+        if c.kind == "datetime":
+            when = parse_when(text) if text else None
+            values[c.name + ".date"] = when.date() if when else None
+            values[c.name + ".time"] = when.time() if when and (when.hour or when.minute) else None
+        else:
+            values[c.name] = text
+    return values
+
+
+def row_item(values: Mapping[str, object], row_type: type, columns: Sequence[Column]):
+    """A small form's values as a plan row, or None when it was left empty."""
+    fields: dict[str, str] = {}
+    for c in columns:
+        if c.kind == "datetime":
+            day, clock = values.get(c.name + ".date"), values.get(c.name + ".time")
+            fields[c.name] = (
+                # A date without a time is kept at 00:00, which the form shows as "no time given".
+                f"{day.isoformat()} {(clock.strftime('%H:%M') if clock else '00:00')}" if day else ""
+            )
+        else:
+            fields[c.name] = str(values.get(c.name) or "").strip()[:MAX_TEXT]
+    return row_type(**fields) if any(fields.values()) else None
 
 
 def items_from_editor(records: Iterable[dict], row_type: type, columns: Sequence[Column]) -> list:

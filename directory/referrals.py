@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 MAX_ITEMS = 200
 MAX_NOTE = 500
 SHARE_PARAM = "ids"
+# The list's ids in the address bar of every page, so that a reload brings the list back (notes stay out).
+KEEP_PARAM = "list"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,119}$")
 
 
@@ -67,6 +69,10 @@ class ReferralList:
     def share_params(self) -> dict[str, str]:
         """URL parameters that rebuild this list: the ids only, never the notes."""
         return {SHARE_PARAM: ",".join(self.ids)}
+
+    def keep_value(self) -> str:
+        """The value of the `list` URL parameter that keeps this list over a reload ("" when empty)."""
+        return ",".join(self.ids)
 
     @classmethod
     def from_share_params(cls, params: dict) -> ReferralList:

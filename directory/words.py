@@ -223,8 +223,9 @@ ENGLISH: dict[str, str] = {
     # care plan page
     "plan.title": "Care plan",
     "plan.intro": (
-        "This draft lives only in this browser session: nothing is saved on the server. "
-        "Use “Download plan file” to keep it, and “Open plan file” to continue later."
+        "This draft lives only in this browser tab until you download it: nothing is saved on the server, "
+        "and closing or reloading the tab loses it. Use “Download plan file” to keep it, and “Open plan "
+        "file” to continue later."
     ),
     "plan.open": "Open plan file",
     "plan.opened": "Opened {name}. The referral list now holds the plan's {count} resources.",
@@ -519,6 +520,41 @@ ENGLISH: dict[str, str] = {
     # --- issue 15: a map that scales ---
     "map.zoom_in": "{count} listings are in view, too many to draw one by one: they are shown as groups."
     " Zoom in to see every listing.",
+    # --- issue 10: find, map and plan on a phone ---
+    "find.counts": "In these results: {counts}",
+    "crisis.bar_label": "Crisis lines",
+    "find.filters": "Filters ({count})",
+    "find.miles": "{miles} miles",
+    "find.map_capped": (
+        "The map shows the first {shown} of {count} results, in the order of the list. Zoom in on a place "
+        "(a ZIP code and a shorter distance) or add a filter to see every listing."
+    ),
+    "find.did_you_mean": "Did you mean:",
+    "find.address_hint": (
+        "Street addresses are looked up online, which is switched off. To search one, turn on “Search street "
+        "addresses online” under “Internet use” in the sidebar, or type the ZIP code or the city instead."
+    ),
+    "find.out_of_state": (
+        "{place} is in {state}, outside Illinois. This directory covers Illinois and the places along its "
+        "borders, so nothing here is near it. Shown below: help lines and online resources that serve "
+        "anyone in Illinois. For {state}, call 988 or the SAMHSA National Helpline, 1-800-662-4357."
+    ),
+    "find.out_of_state_results": "Statewide, national and online help",
+    "find.add_all": "Add all {count} results to the referral list",
+    "find.add_all_help": "A referral list holds up to {limit} listings; ones already on it are kept once.",
+    "find.added_all": "Added {count} listings to the referral list.",
+    "plan.row_date": "{label}: date",
+    "plan.row_time": "{label}: time",
+    "plan.row_remove": "Remove this row",
+    "plan.row_add": "Add a row to “{label}”",
+    "catalog.corrections_waiting": (
+        "{count} correction requests from visitors are stored and waiting. Nobody can read them until a curator "
+        "password is set (above); they are kept until then."
+    ),
+    "plan.unsaved": "Changes not downloaded yet: use “Download plan file” to keep them.",
+    "crisis.bar_988": "Call or text",
+    "crisis.bar_illinois": "Illinois Helpline",
+    "crisis.bar_911": "Emergency",
 }
 
 
@@ -670,13 +706,27 @@ def where_text(resource: Resource) -> str:
     return ", ".join(p for p in (resource.address, resource.address2, city_line.rstrip(",")) if p)
 
 
+_ACRONYMS = {"moud", "otp", "iop", "php", "fqhc", "mat", "aa", "na", "ca", "cma", "smart", "dui", "lgbtq"}
+
+
+def subcategory_text(value: str) -> str:
+    """A kind-of-place key in words: "moud_provider" -> "MOUD provider", "sober_living" -> "Sober living"."""
+    words = [w.upper() if w in _ACRONYMS else w for w in str(value).split("_") if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def kind_text(resource: Resource, lang: str | None = None) -> str:
     """The kind, with the fellowship or the kind of place when known: 'Support group · AA'."""
     code = language(lang)
     kind = vocab("category", resource.category, code)
-    extra = resource.fellowship or (
-        vocab("subcategory", resource.subcategory, code) if resource.subcategory else ""
+    sub = resource.subcategory
+    place = (
+        (subcategory_text(sub) if code == translation.ENGLISH else vocab("subcategory", sub, code))
+        if sub
+        else ""
     )
+    extra = resource.fellowship or place
     return f"{kind} · {extra}" if extra else kind
 
 

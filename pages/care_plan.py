@@ -7,6 +7,7 @@ described in directory/plan_form.py; this page draws it.
 
 import streamlit as st
 
+from components import guard_leaving
 from components.shell import require_shell
 from directory import nearby
 from directory import plan_form as form
@@ -69,19 +70,7 @@ def show(field: form.Field, part, resources, names: dict[str, str]) -> None:
         state.setdefault(key, form.as_date(getattr(part, field.attr)))
         setattr(part, field.attr, form.date_text(st.date_input(label, key=key, format="YYYY-MM-DD")))
     elif field.kind == "table":
-        base_key = key + ".base"
-        if base_key not in state:
-            state[base_key] = form.editor_frame(getattr(part, field.attr), field.columns)
-        edited = st.data_editor(
-            state[base_key],
-            key=key + ".editor",
-            num_rows="dynamic",
-            hide_index=True,
-            column_config={c.name: column(c) for c in field.columns},
-        )
-        setattr(
-            part, field.attr, form.items_from_editor(edited.to_dict("records"), field.row_type, field.columns)
-        )
+        rows(field, part, key)
     else:  # "meetings" or "home": a pick from the referral list
         options, many = form.choices(field, resources), field.kind == "meetings"
         state[key] = form.keep_choices(state.get(key, getattr(part, field.attr)), options, many=many)
@@ -104,10 +93,49 @@ def nearby_picks(section: str) -> None:
         )
 
 
-def column(c: form.Column):
-    if c.kind == "datetime":
-        return st.column_config.DatetimeColumn(c.label, format="YYYY-MM-DD HH:mm", step=300)
-    return st.column_config.TextColumn(c.label, max_chars=MAX_TEXT)
+def add_row(field: form.Field, key: str) -> None:
+    """A new, empty row: its date and time start blank, not at today."""
+    n = max(state[key + ".rows"], default=-1) + 1
+    state[key + ".rows"].append(n)
+    for name, value in form.row_values(field.row_type(), field.columns).items():
+        state[f"{key}.{n}.{name}"] = value
+
+
+def rows(field: form.Field, part, key: str) -> None:
+    """A repeating section as one small form per row (typed text, dates and times), with add and remove."""
+    ids_key = key + ".rows"
+    if ids_key not in state:  # first drawing, or a plan file just opened: one form per saved row
+        items = getattr(part, field.attr)
+        state[ids_key] = list(range(len(items)))
+        for n, item in enumerate(items):
+            for name, value in form.row_values(item, field.columns).items():
+                state[f"{key}.{n}.{name}"] = value
+    items = []
+    for n in state[ids_key]:
+        with st.container(border=True, key=f"{key}-row-{n}"):
+            width = len(field.columns) + sum(c.kind == "datetime" for c in field.columns)
+            # Two fields a line: wide enough to read what was typed, on a phone one under the other.
+            cells = [cell for _ in range(-(-width // 2)) for cell in st.columns(2)]
+            values, cell = {}, iter(cells)
+            for c in field.columns:
+                if c.kind == "datetime":
+                    values[c.name + ".date"] = next(cell).date_input(
+                        t("plan.row_date", label=c.label), key=f"{key}.{n}.{c.name}.date", format="YYYY-MM-DD",
+                    )  # fmt: skip
+                    values[c.name + ".time"] = next(cell).time_input(
+                        t("plan.row_time", label=c.label), key=f"{key}.{n}.{c.name}.time", step=300
+                    )
+                else:
+                    values[c.name] = next(cell).text_input(
+                        c.label, key=f"{key}.{n}.{c.name}", max_chars=MAX_TEXT
+                    )
+            st.button(
+                t("plan.row_remove"), key=f"{key}.{n}.remove", on_click=lambda n=n: state[ids_key].remove(n)
+            )
+        if (item := form.row_item(values, field.row_type, field.columns)) is not None:
+            items.append(item)
+    st.button(t("plan.row_add", label=field.label), key=key + ".add", on_click=add_row, args=(field, key))
+    setattr(part, field.attr, items)
 
 
 def switch(plan: CarePlan, section: str) -> bool:
@@ -134,6 +162,9 @@ if uploaded is not None and state.get("plan_opened") != uploaded.file_id:
         for key in [k for k in state if str(k).startswith(form.KEY_PREFIX)]:
             del state[key]  # the widgets then show the opened plan's values
         state.pop("plan_printouts", None)
+        state.pop("plan_saved", None)  # the opened file is the saved state
+        if "show_list_count" in state:  # app.py drew the sidebar's count before the file was opened
+            state["show_list_count"]()
         st.success(t("plan.opened", name=uploaded.name, count=len(referrals)))
 
 resources = store.get_many(referrals.ids) if store is not None else []
@@ -159,12 +190,17 @@ with st.expander(t("plan.closing")):
         switch(plan, section)
 
 st.subheader(t("plan.save"))
+plan_file = plan_to_json(plan)
+saved = state.setdefault("plan_saved", plan_file)  # the first draft, or the file just opened
+if plan_file != saved:
+    st.warning(t("plan.unsaved"))
+guard_leaving(plan_file != saved)
 st.download_button(
     t("plan.download_file"),
-    plan_to_json(plan),
+    plan_file,
     file_name=plan_filename(plan),
     mime="application/json",
-    on_click="ignore",
+    on_click=lambda data=plan_file: state.update(plan_saved=data),
     key="download_plan",
 )
 paper = st.radio(

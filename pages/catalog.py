@@ -34,13 +34,16 @@ def statistics(path: str, version: float, _catalog) -> tuple[dict, pd.DataFrame]
 def counts(title: str, values: dict, field: str) -> None:
     st.markdown(f"**{title}**")
     rows = [(vocab(field, k), v) for k, v in values.items()]
-    st.dataframe(pd.DataFrame(rows, columns=[t("catalog.value"), t("catalog.count")]), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(rows, columns=[t("catalog.value"), t("catalog.count")]), hide_index=True, width="stretch"
+    )
 
 
 def table(title: str, rows: list, columns: list[str]) -> None:
     if rows:
         st.markdown(f"**{title}**")
-        st.dataframe(pd.DataFrame(rows, columns=[t(f"catalog.col_{c}") for c in columns]), hide_index=True)
+        frame = pd.DataFrame(rows, columns=[t(f"catalog.col_{c}") for c in columns])
+        st.dataframe(frame, hide_index=True, width="stretch")  # full width: no count is cut off
 
 
 def show_report(view: admin.ReportView, expanded: bool = False) -> None:
@@ -107,6 +110,8 @@ except Exception:  # noqa: BLE001 - a broken secrets.toml means "not configured"
 stored = curation.configured_hash(secrets, os.environ)
 if not stored:
     st.info(t("catalog.curation_off"))
+    if waiting := len(catalog.corrections("open")):  # stored, but nobody can read them yet: say so
+        st.warning(t("catalog.corrections_waiting", count=waiting))
     st.stop()
 if not state.get("curator"):
     st.text_input(

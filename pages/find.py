@@ -2,14 +2,16 @@
 
 from datetime import datetime
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from components import locate
 from components.shell import require_shell
-from directory import filters, maps, schedule
+from directory import filters, geo, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.query import page_number
+from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
 from directory.words import md, md_link, t, vocab, when_text
 
@@ -32,9 +34,20 @@ def add(resource_id: str) -> None:
         st.toast(t("card.added_toast"))
 
 
+def add_all(query, now: datetime) -> None:
+    """Every result of this search (up to the list's room, MAX_ITEMS in all) onto the referral list."""
+    picked = state["referral_list"]
+    room = MAX_ITEMS - len(picked)
+    everything = search(
+        state["search_index"], query, now=now, geocoder=state.get("geocoder"), limit=room + len(picked)
+    )
+    added = sum(picked.add(x.resource.id) for x in everything.results)
+    st.toast(t("find.added_all", count=added))
+
+
 def card(result, now: datetime, where: str) -> None:
     text, rid = filters.card_text(result, now), result.resource.id
-    with st.container(border=True):
+    with st.container(border=True, key=f"{where}_card_{rid}"):
         st.markdown(text.head)
         for badge, colour in text.badges:
             st.badge(badge, icon=":material/warning:", color=colour)
@@ -77,10 +90,12 @@ def draw(item, facets) -> None:
         return
     options = filters.choices(item, facets, state.get(key))
     extra = {"selection_mode": "multi"} if item.widget == "pills" else {}
-    getattr(st, item.widget)(label, options, format_func=filters.counted(item.name, facets), key=key, **extra)
+    getattr(st, item.widget)(label, options, format_func=filters.label_func(item.name), key=key, **extra)
+    if counts := filters.counts_text(item, facets, state.get(key)):
+        st.caption(counts)
 
 
-params = st.query_params.to_dict()
+params = {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}  # app.py keeps `list`
 last = state.get("_find_url")
 if not params and last and "f_place" not in state:  # back from another page: the last search again
     params = last
@@ -89,7 +104,9 @@ if params != last or "f_place" not in state:
 
 st.title(t("find.title"))
 st.caption(t("find.intro"))
-c_place, c_radius, c_locate = st.columns([3, 2, 1.4], vertical_alignment="bottom")
+c_place, c_radius, c_locate = st.container(key="find_place_row").columns(
+    [3, 2, 1.4], vertical_alignment="bottom"
+)
 with c_locate:
     spot = locate(t("find.locate"), key="geolocate")
 if isinstance(spot, dict) and spot.get("ts") != state.get("_geo_ts"):
@@ -110,7 +127,9 @@ c_place.text_input(
     on_change=lambda: state.update(f_latitude=None, f_longitude=None),
 )
 radii = sorted(set(filters.RADII) | {state["f_radius"]})
-c_radius.select_slider(t("find.radius"), options=radii, key="f_radius", format_func=lambda v: f"{v:g}")
+c_radius.selectbox(
+    t("find.radius"), radii, key="f_radius", format_func=lambda v: t("find.miles", miles=f"{v:g}")
+)
 if problem := state.pop("_geo_problem", None):
     st.info(t(problem))
 elif state["f_latitude"] is not None and not state["f_place"]:
@@ -126,33 +145,59 @@ offset, limit = (0, None) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
 found = search(
     state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
 )
+if limit and found.total and offset >= found.total:  # ?page=999: the last page there is
+    page = -(-found.total // PAGE_SIZE)
+    state["f_page"], offset = page, (page - 1) * PAGE_SIZE
+    found = search(
+        state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
+    )
 state["last_place"] = found.place  # the Referral list measures distances from it
 
-draw(FILTERS[0], found.facets)
-with st.expander(t("find.more_filters")):
+# One control holds every filter, so that on a phone the results start on the first screen.
+with st.expander(t("find.filters", count=filters.active_count(query)), key="find_filters"):
+    draw(FILTERS[0], found.facets)
     for group, tab in zip(GROUPS, st.tabs([t(f"find.group_{g}") for g in GROUPS])):
         with tab:
             for item in (f for f in FILTERS if f.group == group):
                 draw(item, found.facets)
-c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
-c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
-c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
-c_clear.button(
-    t("find.clear"), on_click=lambda: state.update(filters.cleared(query)), icon=":material/filter_alt_off:"
-)
+    c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
+    c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
+    c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
+    c_clear.button(
+        t("find.clear"),
+        on_click=lambda: state.update(filters.cleared(query)),
+        icon=":material/filter_alt_off:",
+    )
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
-if new_params != st.query_params.to_dict():
-    st.query_params.from_dict(new_params)
+if new_params != {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}:
+    kept = {KEEP_PARAM: st.query_params[KEEP_PARAM]} if KEEP_PARAM in st.query_params else {}
+    st.query_params.from_dict(new_params | kept)
 state["_find_url"] = new_params
 
 for note in state.pop("_find_notes", []):
     st.info(note)
 if found.message:
     st.warning(found.message)
+    if suggestions := geo.city_suggestions(query.place):
+        st.markdown(t("find.did_you_mean"))
+        for n, name in enumerate(suggestions):
+            st.button(name, key=f"suggest_{n}", on_click=lambda n=name: state.update(f_place=n))
+    if (
+        not state["settings"].online_geocoding
+        and any(c.isdigit() for c in query.place)
+        and " " in query.place
+    ):
+        st.info(t("find.address_hint"))
     st.stop()
 count = t("find.count_one") if found.total == 1 else t("find.count", count=found.total)
-st.markdown(f"**{md(found.description)}** — {count}")
+elsewhere = found.place is not None and geo.place_state(found.place) not in ("IL", "", *geo.BORDER_STATES)
+if elsewhere:
+    # Only listings that serve anywhere match a place outside Illinois: never "within 10 miles" of it.
+    st.warning(t("find.out_of_state", place=found.place.label, state=geo.place_state(found.place)))
+    st.markdown(f"**{t('find.out_of_state_results')}** — {count}")
+else:
+    st.markdown(f"**{md(found.description.strip())}** — {count}")
 if found.total == 0:
     st.info(
         t("find.empty_unconfirmed", count=found.unconfirmed_matches)
@@ -164,12 +209,23 @@ if found.total == 0:
         st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))
     more_meetings(found, now)
     st.stop()
-st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True)
+st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True,
+         label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
     for result in found.results:
         card(result, now, "list")
     more_meetings(found, now)
+    # Under the cards: on a phone the first result stays on the first screen.
+    room = MAX_ITEMS - len(state["referral_list"])
+    if found.total > 1 and room > 0:
+        st.button(
+            t("find.add_all", count=min(found.total, room)),
+            on_click=add_all,
+            args=(query, now),
+            icon=":material/playlist_add:",
+            help=t("find.add_all_help", limit=MAX_ITEMS),
+        )
     pages = -(-found.total // PAGE_SIZE)
     if pages > 1:
         prev, middle, after = st.columns([1, 2, 1], vertical_alignment="center")
@@ -183,23 +239,34 @@ items = [
     for x in found.results
 ]
 points = maps.map_points(items, t("card.details"))
+capped = len(points) > maps.MARKER_CAP  # building every marker of a big catalog would take a minute
+if capped:
+    points = points[: maps.MARKER_CAP]
 place, radius = found.place, (query.radius if found.place else None)
 origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
 kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
 layers = maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
+# The view fits the listings that are where they serve: a statewide line placed at Springfield must not
+# zoom a Chicago search out to the whole state.
+local = {x.resource.id for x in found.results if not x.resource.is_remote}
 center, zoom = maps.fit_view(
-    [(p.latitude, p.longitude) for p in points], place=origin and origin[:2], radius_miles=radius
+    [(p.latitude, p.longitude) for p in points if p.resource_id in local or not local],
+    place=origin and origin[:2],
+    radius_miles=radius,
 )
 settings = state["settings"]
 base = maps.base_map(
     tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
 )
 out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
-                center=center, zoom=zoom, returned_objects=["last_object_clicked"])  # fmt: skip
+                center=center, zoom=zoom, returned_objects=["last_object_clicked"],
+                layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
 shown = sorted({p.kind for p in points}, key=list(maps.KIND_COLOURS).index)
 legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
 st.markdown(f"{t('find.legend')} {legend}")
-if len(points) < found.total:
+if capped:
+    st.info(t("find.map_capped", shown=f"{maps.MARKER_CAP:,}", count=f"{found.total:,}"))
+elif len(points) < found.total:
     st.caption(t("find.no_map_place", count=found.total - len(points)))
 clicked = (out or {}).get("last_object_clicked")
 chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []

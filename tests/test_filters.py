@@ -37,8 +37,8 @@ def test_choices_come_from_facets_and_keep_the_chosen_value():
     """Open-ended filters list the catalog's values, plus a chosen value the catalog no longer holds."""
     item = next(f for f in filters.FILTERS if f.name == "fellowships")
     assert filters.choices(item, {"fellowships": {"AA": 3, "NA": 0}}, ["CMA"]) == ["AA", "NA", "CMA"]
-    assert filters.counted("fellowships", {"fellowships": {"AA": 3}})("AA") == "AA (3)"
-    assert filters.counted("weekdays", {"weekdays": {"1": 2}})(1) == "Tue (2)"
+    assert filters.label_func("fellowships")("AA") == "AA"
+    assert filters.label_func("weekdays")(1) == "Tue"
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,12 @@ def test_card_text_escapes_and_badges_unconfirmed():
     assert "(tel:+13125550101)" in text.body
     assert text.badges == (("Not confirmed — check before going", "orange"),)
     assert "generated\\-test" in text.caption
+
+
+@pytest.mark.parametrize(
+    ("key", "words"), [("moud_provider", "MOUD provider"), ("sober_living", "Sober living"), ("otp", "OTP")]
+)
+def test_kinds_of_place_reach_the_screen_in_words(key, words):
+    """A subcategory key is never shown raw ("moud provider"): acronyms in capitals, a capital first."""
+    item = next(f for f in filters.FILTERS if f.name == "subcategories")
+    assert filters.label_func(item.name)(key) == words

@@ -110,3 +110,24 @@ def test_switching_a_section_off_keeps_its_values(page):
     assert "cp.lapse.first_call" not in [w.key for w in page.text_input]
     assert page.session_state["care_plan"].lapse_plan.first_call == "Sam"
     assert page.session_state["care_plan"].lapse_plan.include is False
+
+
+def test_appointments_are_small_forms_that_take_typed_dates_and_times(page):
+    """ "Add a row" gives empty fields (no "None", no today's date); the typed date and time reach the plan."""
+    from datetime import date, time
+
+    add = next(b for b in page.button if b.key == "cp.appointments.add")
+    add.click().run()
+    assert page.date_input(key="cp.appointments.0.when.date").value is None
+    assert page.time_input(key="cp.appointments.0.when.time").value is None
+    assert all(w.value != "None" for w in page.text_input)
+    page.text_input(key="cp.appointments.0.where").input("Generated test clinic").run()
+    page.date_input(key="cp.appointments.0.when.date").set_value(date(2026, 6, 3)).run()
+    page.time_input(key="cp.appointments.0.when.time").set_value(time(14, 30)).run()
+    assert not page.exception
+    saved = plan_from_json(downloaded(".json"))
+    assert [(a.where, a.when) for a in saved.appointments.items] == [
+        ("Generated test clinic", "2026-06-03 14:30")
+    ]
+    next(b for b in page.button if b.key == "cp.appointments.0.remove").click().run()
+    assert plan_from_json(downloaded(".json")).appointments.items == []

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
+from urllib.parse import quote
 
 import segno
 
@@ -29,9 +31,24 @@ def safe_url(url: str) -> str:
     return url if _WEB_RE.match(url) and len(url) <= MAX_URL else ""
 
 
-def resource_url(resource: Resource) -> str:
-    """Where the QR code of a resource points: its website, else its join link, else its source listing."""
-    for candidate in (resource.website, resource.conference_url, resource.source_url):
+# Where the app is published (e.g. https://aftercare.example.org): QR codes then open its own details page.
+PUBLIC_URL_ENV = "AFTERCARE_PUBLIC_URL"
+
+
+def details_url(resource: Resource, public_url: str | None = None) -> str:
+    """The app's own details page of the resource, when the app's public address is known ("" otherwise)."""
+    base = (os.environ.get(PUBLIC_URL_ENV, "") if public_url is None else public_url).strip().rstrip("/")
+    return safe_url(f"{base}/details?id={quote(resource.id, safe='')}") if safe_url(base) else ""
+
+
+def resource_url(resource: Resource, public_url: str | None = None) -> str:
+    """Where the QR code of a resource points: the listing itself, never the data set it came from.
+
+    The app's details page when AFTERCARE_PUBLIC_URL is set, else the resource's own website, else its
+    join link (an online meeting), else nothing (no QR code). The source address is never used: for
+    SAMHSA sites it is a research data set's DOI, for some meetings a newspaper article.
+    """
+    for candidate in (details_url(resource, public_url), resource.website, resource.conference_url):
         url = safe_url(candidate)
         if url:
             return url

@@ -46,6 +46,11 @@ COLUMNS = (
     "Source URL",
     "As of",
     "ID",
+    # issue 10: what a clinician sorts a referral list by
+    "County",
+    "Kind of care",
+    "Medications (MOUD)",
+    "Payment",
 )
 XLSX_CELL_LIMIT = 32_000  # Excel refuses cells over 32,767 characters
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -116,6 +121,10 @@ def spreadsheet_rows(
                 r.source_url,
                 r.as_of,
                 r.id,
+                r.county,
+                "; ".join(s.replace("_", " ") for s in r.services),
+                "; ".join(label("moud_services", m) for m in r.moud_services),
+                "; ".join(label("payment", p) for p in r.payment),
             ]
         )
     return [[neutralise(cell) for cell in row] for row in rows]

@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from directory.maps import MARKER_CAP
 from directory.schema import Resource
 from tests import app_catalog
 from tests.browser.conftest import guarded_tab
@@ -81,6 +82,8 @@ def test_one_press_on_a_partly_visible_map_selects_the_listing(
 ):
     """With the bottom of the map off screen, the first click or tap on a marker selects its listing."""
     tab = request.getfixturevalue("page" if pointer == "mouse" else "touch_page")
+    # Filters fold away now (issue 10), so the map starts higher: a shorter screen hides its lower part again.
+    tab.set_viewport_size({"width": tab.viewport_size["width"], "height": 820})
     _, marker = open_champaign_map(tab, base_url, open_app)
     height = tab.viewport_size["height"]
     iframe = tab.locator(MAP_FRAME)
@@ -163,7 +166,7 @@ def crowded_catalog(tmp_path_factory):
 def test_five_thousand_markers_draw_and_any_of_them_can_be_chosen(
     page, shared_streamlit_server, crowded_catalog, open_app, external_requests, page_errors, save_screenshot
 ):
-    """All 5,000 markers reach the map offline; one first drawn after zooming in still selects on click."""
+    """The first 2,000 of 5,000 markers reach the map offline, with a note; one first drawn after zooming in still selects on click."""
     path, records = crowded_catalog
     url = shared_streamlit_server("app.py", env={"AFTERCARE_CATALOG": str(path), "AFTERCARE_ONLINE": "0"})
     open_app(page, url + "/?view=map")
@@ -174,13 +177,19 @@ def test_five_thousand_markers_draw_and_any_of_them_can_be_chosen(
         "() => (window.feature_group || []).reduce((n, g) => n + g.getLayers()"
         ".reduce((m, c) => m + (c.getLayers ? c.getLayers().length : 0), 0), 0)"
     )
-    handle.wait_for_function(f"() => ({count})() >= {CROWD}", timeout=30_000)
-    assert handle.evaluate(count) == CROWD
+    # More than the cap: the nearest MARKER_CAP markers are built, and the page says so (issue 10).
+    drawn = min(CROWD, MARKER_CAP)
+    handle.wait_for_function(f"() => ({count})() >= {drawn}", timeout=30_000)
+    assert handle.evaluate(count) == drawn
+    assert page.get_by_text(f"The map shows the first {MARKER_CAP:,} of {CROWD:,} results").count() == 1
     page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'end'})")
     save_screenshot(page, "find-map-5000")
     # Drawn only now, after the map script attached its click handlers: the click must reach the page anyway.
-    late = records[-1]
-    handle.evaluate(f"() => window.map.setView([{late.latitude}, {late.longitude}], 17, {{animate: false}})")
+    last_id = handle.evaluate(
+        "() => { const c = window.feature_group[0].getLayers()[0]; const m = c.getLayers().slice(-1)[0];"
+        " window.map.setView(m.getLatLng(), 17, {animate: false}); return m.aftercareRow[3]; }"
+    )
+    late = next(r for r in records if r.id == last_id)
     marker = frame.locator(".aftercare-marker")
     marker.first.wait_for(timeout=10_000)
     assert marker.count() == 1
