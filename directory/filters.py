@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from directory import maps
+from directory import maps, phones
 from directory.freshness import certainty
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
@@ -183,6 +183,15 @@ class CardText:
     caption: str
 
 
+def _phone_link(phone: str) -> str:
+    """ "Text HOME to 741741" for a line that takes text messages, "Call (833) 234-6343" otherwise."""
+    parsed = phones.try_parse(phone)
+    if parsed is not None and parsed.kind == "sms":
+        key = "card.text_word" if parsed.keyword else "card.text"
+        return md_link(t(key, keyword=parsed.keyword, number=parsed.national), parsed.href())
+    return md_link(t("card.call", phone=phone), maps.tel_url(phone))
+
+
 def card_text(result, now: datetime) -> CardText:
     """The card of one search result: name, kind and distance; badges; when, where and links; provenance."""
     r = result.resource
@@ -196,7 +205,7 @@ def card_text(result, now: datetime) -> CardText:
     if r.status != "active":
         badges.append((t("card.closed" if r.status == "temporarily_closed" else "card.inactive"), "red"))
     lines = [md(x) for x in (when_text(r, result.next_start, now), where_text(r), care_text(r)) if x]
-    links = [md_link(t("card.call", phone=p), maps.tel_url(p)) for p in r.phones[:2]]
+    links = [_phone_link(p) for p in r.phones[:2]]
     links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
     links.append(md_link(t("card.directions"), maps.directions_url(r)))
     lines.append(" · ".join(x for x in links if x))

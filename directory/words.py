@@ -127,6 +127,8 @@ ENGLISH: dict[str, str] = {
     "card.hours": "Hours: {hours}",
     "card.meets": "Meets: {schedule}",
     "card.call": "Call {phone}",
+    "card.text": "Text {number}",
+    "card.text_word": "Text {keyword} to {number}",
     "card.website": "Website",
     "card.directions": "Directions",
     "card.join": "Join online",
@@ -655,8 +657,8 @@ def md(text: object) -> str:
 
 
 def md_link(label_text: str, url: str) -> str:
-    """A markdown link whose label is escaped and whose URL must be http(s), tel: or geo:; "" otherwise."""
-    if not re.match(r"^(https?://|tel:|geo:)[^\s<>\"'`]*$", url or ""):
+    """A markdown link whose label is escaped and whose URL must be http(s), tel:, sms: or geo:; "" otherwise."""
+    if not re.match(r"^(https?://|tel:|sms:|geo:)[^\s<>\"'`]*$", url or ""):
         return ""
     safe_url = url.replace("(", "%28").replace(")", "%29")
     return f"[{md(label_text)}]({safe_url})"
