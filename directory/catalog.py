@@ -401,26 +401,9 @@ class Catalog:
         With rejected rows and `allow_rejected` false, nothing is written. `deactivate_missing`
         names a `source` whose records not in this import become inactive (never deleted).
         """
-        report = ImportReport(source=source, rejected=list(rejected), warnings=list(warnings))
-        records = list(records)
-        seen: set[str] = set()
-        invalid: set[int] = set()
-        for index, record in enumerate(records):
-            # A record an importer has just checked in full is not validated twice; any other is.
-            problems = [] if is_validated(record) else validate(record, index + 1, source)
-            if record.id in seen:
-                problems.append(
-                    Problem(index + 1, "id", f"'{record.id}' appears twice in this import", source)
-                )
-            seen.add(record.id)
-            if problems:
-                invalid.add(index)
-                report.rejected.extend(problems)
-        if report.rejected and not allow_rejected:
-            report.message = "Nothing was changed: fix the rows listed and import again."
+        report, records = checked_import(records, source, rejected, warnings, allow_rejected)
+        if records is None:
             return report
-        if invalid:
-            records = [r for i, r in enumerate(records) if i not in invalid]
         with self._writing() as conn:
             return self._write_import(conn, report, records, deactivate_missing, as_of, dry_run, save_report)
 
@@ -633,6 +616,38 @@ class Catalog:
         except sqlite3.Error:
             return np.empty(0, dtype=np.int64)
         return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
+
+
+def checked_import(
+    records: Iterable[Resource],
+    source: str,
+    rejected: Iterable[Problem],
+    warnings: Iterable[Problem],
+    allow_rejected: bool,
+) -> tuple[ImportReport, list[Resource] | None]:
+    """Every store's first step of an import: each record validated (once) and ids unique.
+
+    Returns the report and the records to write, or None for them when nothing may be written.
+    """
+    report = ImportReport(source=source, rejected=list(rejected), warnings=list(warnings))
+    records = list(records)
+    seen: set[str] = set()
+    invalid: set[int] = set()
+    for index, record in enumerate(records):
+        # A record an importer has just checked in full is not validated twice; any other is.
+        problems = [] if is_validated(record) else validate(record, index + 1, source)
+        if record.id in seen:
+            problems.append(Problem(index + 1, "id", f"'{record.id}' appears twice in this import", source))
+        seen.add(record.id)
+        if problems:
+            invalid.add(index)
+            report.rejected.extend(problems)
+    if report.rejected and not allow_rejected:
+        report.message = "Nothing was changed: fix the rows listed and import again."
+        return report, None
+    if invalid:
+        records = [r for i, r in enumerate(records) if i not in invalid]
+    return report, records
 
 
 def _diff(old: tuple | list, new: tuple | list) -> dict[str, tuple[str, str]]:

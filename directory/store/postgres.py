@@ -26,9 +26,10 @@ from directory.catalog import (
     _diff,
     _now,
     _record_from_sql,
+    checked_import,
     stored_values,
 )
-from directory.schema import FIELD_NAMES, Problem, Resource, is_validated, validate
+from directory.schema import FIELD_NAMES, Problem, Resource
 from directory.store.migrations import document
 
 _COLS = ", ".join(f'"{n}"' for n in FIELD_NAMES)
@@ -240,25 +241,9 @@ class PostgresCatalog:
         save_report: bool = True,
     ) -> ImportReport:
         """Add or update records in one transaction and report what changed (as `Catalog.import_records`)."""
-        report = ImportReport(source=source, rejected=list(rejected), warnings=list(warnings))
-        records = list(records)
-        seen: set[str] = set()
-        invalid: set[int] = set()
-        for index, record in enumerate(records):
-            problems = [] if is_validated(record) else validate(record, index + 1, source)
-            if record.id in seen:
-                problems.append(
-                    Problem(index + 1, "id", f"'{record.id}' appears twice in this import", source)
-                )
-            seen.add(record.id)
-            if problems:
-                invalid.add(index)
-                report.rejected.extend(problems)
-        if report.rejected and not allow_rejected:
-            report.message = "Nothing was changed: fix the rows listed and import again."
+        report, records = checked_import(records, source, rejected, warnings, allow_rejected)
+        if records is None:
             return report
-        if invalid:
-            records = [r for i, r in enumerate(records) if i not in invalid]
         if self.readonly:
             raise CatalogError("this catalog is open read-only")
         try:
