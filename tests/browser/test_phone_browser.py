@@ -76,6 +76,19 @@ def opened(browser, external_requests, base_url, path, ready, viewport):
     return context, tab
 
 
+def _marker_spacing(violation: dict) -> bool:
+    """axe's target-size finding on map markers that sit close together where the listings are close.
+
+    WCAG 2.2's 2.5.8 exempts targets whose position is essential (a marker stands where its listing is)
+    and targets with an equivalent control that meets the size: every marker's listing is also a card in
+    the list view, whose buttons are 44 px. Markers themselves are 26 px; anything else still fails.
+    """
+    return violation["id"] == "target-size" and all(
+        any("aftercare-marker" in part or "aftercare-cluster" in part for part in target)
+        for target in violation["targets"]
+    )
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize(("name", "path", "ready"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_layout(browser, base_url, external_requests, run_axe, viewport, name, path, ready):
@@ -94,7 +107,8 @@ def test_page_layout(browser, base_url, external_requests, run_axe, viewport, na
         assert small == [], small
         violations = run_axe(tab, tags=WCAG22)
         if "view=map" in path:
-            violations += run_axe(tab.locator(MAP_FRAME).element_handle().content_frame(), tags=WCAG22)
+            frame = tab.locator(MAP_FRAME).element_handle().content_frame()
+            violations += [v for v in run_axe(frame, tags=WCAG22) if not _marker_spacing(v)]
         assert violations == []
     finally:
         context.close()
