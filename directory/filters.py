@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from directory import maps, phones
-from directory.freshness import certainty
+from directory.freshness import certainty, next_step
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
@@ -206,6 +206,9 @@ def card_text(result, now: datetime) -> CardText:
         badges.append((t("card.closed" if r.status == "temporarily_closed" else "card.inactive"), "red"))
     lines = [md(x) for x in (when_text(r, result.next_start, now), where_text(r), care_text(r)) if x]
     links = [_phone_link(p) for p in r.phones[:2]]
+    step = next_step(r)
+    if step is not None:  # no phone: say so and where to look, never a blank
+        links.insert(0, md_link(step.words, step.url))
     links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
     links.append(md_link(t("card.directions"), maps.directions_url(r)))
     lines.append(" · ".join(x for x in links if x))

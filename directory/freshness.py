@@ -116,3 +116,34 @@ def certainty(resource: Resource, today: date | datetime | None = None) -> Certa
 def is_confirmed(resource: Resource, today: date | datetime | None = None) -> bool:
     """Whether the listing counts as confirmed today (its source or a curator said so within 12 months)."""
     return certainty(resource, today).confirmed
+
+
+# The public locator where SAMHSA's listings are kept current (the FindTreatment feed's own site, sources.toml).
+FINDTREATMENT_URL = "https://findtreatment.gov/"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a person can do when a listing gives no phone: a sentence and the page it points to."""
+
+    words: str
+    url: str
+
+
+def next_step(resource: Resource) -> NextStep | None:
+    """For a listing with no phone, the next step instead of a blank; None when it has a phone.
+
+    SAMHSA rows point to FindTreatment.gov, where the facility's current number can be looked up by its
+    ZIP or city; every other row points to the page its source cites.
+    """
+    if resource.phones:
+        return None
+    if resource.source.startswith("samhsa") or resource.source == "cms-otp":
+        place = resource.zip or ", ".join(p for p in (resource.city, resource.state) if p)
+        key = "next.findtreatment_place" if place else "next.findtreatment"
+        return NextStep(t(key, place=place), FINDTREATMENT_URL)
+    if resource.website:
+        return NextStep(t("next.website"), resource.website)
+    if resource.conference_url:
+        return None  # an online meeting: its join link is the next step
+    return NextStep(t("next.source"), resource.source_url) if resource.source_url else None

@@ -128,6 +128,10 @@ ENGLISH: dict[str, str] = {
     "card.meets": "Meets: {schedule}",
     "card.call": "Call {phone}",
     "card.text": "Text {number}",
+    "next.findtreatment_place": "No phone listed: look up its current number on FindTreatment.gov (search {place})",
+    "next.findtreatment": "No phone listed: look up its current number on FindTreatment.gov",
+    "next.website": "No phone listed: see its website for how to reach it",
+    "next.source": "No phone listed: check the source page for a current number",
     "card.text_word": "Text {keyword} to {number}",
     "card.website": "Website",
     "card.directions": "Directions",
@@ -732,15 +736,19 @@ def kind_text(resource: Resource, lang: str | None = None) -> str:
     return f"{kind} · {extra}" if extra else kind
 
 
-def care_text(resource: Resource) -> str:
-    """The kind of care and the medications a listing offers: 'Care: Outpatient, Detox · Medications: Methadone'."""
+def care_text(resource: Resource, labelled: bool = True) -> str:
+    """The kind of care and the medications a listing offers: 'Care: Outpatient, Detox · Medications: Methadone'.
+
+    `labelled=False` leaves out the leading "Care:" for a printout whose line is already labelled so.
+    """
     shown = ("outpatient", "intensive_outpatient", "residential", "detox", "hospital_inpatient")
     kinds = [vocab("services", s) for s in shown if s in resource.services]
     if "opioid_treatment_program" in resource.services:
         kinds.insert(0, vocab("services", "opioid_treatment_program"))
     if "mental_health" in resource.services and "substance_use" not in resource.services:
         kinds.insert(0, vocab("services", "mental_health"))
-    parts = [t("card.care", kinds=", ".join(kinds))] if kinds else []
+    shown_kinds = ", ".join(kinds)
+    parts = [t("card.care", kinds=shown_kinds) if labelled else shown_kinds] if kinds else []
     if resource.moud_services:
         medications = ", ".join(vocab("moud_services", m) for m in resource.moud_services)
         parts.append(t("card.medications", medications=medications))

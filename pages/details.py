@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from components.shell import require_shell
 from directory import maps
-from directory.freshness import certainty
+from directory.freshness import certainty, next_step
 from directory.query import LANGUAGE_NAMES
 from directory.schema import WEEKDAY_NAMES
 from directory.sources import source_name
@@ -94,6 +94,8 @@ with left:
         st.markdown(md(r.description))
     st.subheader(t("details.contact"))
     links = [md_link(p, maps.tel_url(p)) or md(p) for p in r.phones]
+    if (step := next_step(r)) is not None:  # no phone: say so and where to look
+        links.append(md_link(step.words, step.url))
     links += [md_link(r.website, r.website), md_link(t("card.join"), r.conference_url)]
     links += [md(f"{t('field.email')}: {r.email}") if r.email else ""]
     links += [md(f"{t('field.conference_phone')}: {r.conference_phone}") if r.conference_phone else ""]

@@ -41,3 +41,16 @@ def test_the_text_line_reads_as_a_text_message():
     body = filters.card_text(Shown(line), NOW).body
     assert "[Text HOME to 741741](sms:741741?&body=HOME)" in body
     assert "Call text" not in body
+
+
+def test_printout_care_line_is_not_labelled_twice_and_a_phoneless_listing_says_where_to_look():
+    """The shipped Peoria OTP without a phone prints 'No phone listed … FindTreatment.gov', and 'Care' once."""
+    from directory.render.facts import resource_facts
+
+    with Catalog(REPO_ROOT / "data" / "catalog.db", readonly=True) as catalog:
+        (otp,) = catalog.get_many(["samhsa-rose-medical-association-6cdfa28af6"])
+    facts = dict(resource_facts(otp).lines())
+    assert not facts["Care"].startswith("Care:")
+    assert facts["Phone"].startswith("No phone listed") and "https://findtreatment.gov/" in facts["Phone"]
+    body = filters.card_text(Shown(otp), NOW).body
+    assert "No phone listed" in body and "](https://findtreatment.gov/)" in body

@@ -88,7 +88,9 @@ def test_card_and_printout_state_age_care_and_medications():
     assert "Opioid treatment program, Outpatient" in card.body and "Methadone" in card.body
     facts = dict(resource_facts(r, today=TODAY).lines())
     assert facts["Listing"].startswith("SAMHSA listing from 2021")
-    assert facts["Care"] == "Care: Opioid treatment program, Outpatient · Medications: Methadone"
+    assert (
+        facts["Care"] == "Opioid treatment program, Outpatient · Medications: Methadone"
+    )  # labelled "Care" once
 
 
 def test_mental_health_only_card_says_so():
@@ -110,3 +112,20 @@ def test_undated_listing_never_shows_an_as_of_date():
     assert "as of" not in caption and "Undated, added 2026-11-27" in caption
     facts = dict(resource_facts(r, today=TODAY).lines())
     assert "added 2026-11-27" in facts["Source"] and "as of" not in facts["Source"]
+
+
+def test_a_listing_without_a_phone_gives_the_next_step_instead_of_a_blank():
+    """A SAMHSA row with no phone points to FindTreatment.gov with its ZIP; a phone means no next step."""
+    from directory.freshness import FINDTREATMENT_URL, next_step
+    from directory.schema import Resource
+
+    base = Resource(
+        id="t-1", name="A clinic", category="treatment", source="samhsa", zip="61605",
+        source_url="https://doi.org/10.5281/zenodo.5842465", as_of="2021-01-01",
+    )  # fmt: skip
+    step = next_step(base)
+    assert step is not None and step.url == FINDTREATMENT_URL and "61605" in step.words
+    assert "FindTreatment.gov" in step.words and "zenodo" not in step.url
+    assert next_step(base.replace(phones=("(309) 222-2185",))) is None
+    other = base.replace(source="compiled", website="https://example.org/home")
+    assert next_step(other).url == "https://example.org/home"

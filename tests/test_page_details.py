@@ -52,3 +52,24 @@ def test_problem_reports_are_stored_and_limited(app, tmp_path):
         stored = catalog.corrections()
     assert [c["problem"] for c in stored] == [f"generated test report {n}" for n in range(3)]
     assert any("the most we accept" in w.value for w in at.warning)
+
+
+def test_details_of_a_listing_without_a_phone_say_where_to_find_one(tmp_path, monkeypatch):
+    """A SAMHSA listing without a phone says so and links FindTreatment.gov instead of leaving a blank."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_catalog import REPO_ROOT, build_test_catalog, test_records
+
+    records = [r.replace(phones=(), source="samhsa") if r.id == "test-5" else r for r in test_records()]
+    monkeypatch.setenv("AFTERCARE_CATALOG", str(build_test_catalog(tmp_path / "c.db", records)))
+    monkeypatch.delenv("AFTERCARE_CURATOR_PASSWORD_HASH", raising=False)
+    at = open_page(
+        AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60), "pages/details.py", id="test-5"
+    )
+    text = markdown_text(at)
+    assert "No phone listed" in text and "(https://findtreatment.gov/)" in text
+    other = open_page(
+        AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60), "pages/details.py", id="test-1"
+    )
+    assert "No phone listed" not in markdown_text(other)  # a listing with a phone needs no next step
+    assert not at.exception and not other.exception

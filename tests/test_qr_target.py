@@ -16,7 +16,12 @@ BASE = Resource(
 @pytest.mark.parametrize(
     ("public", "website", "join", "expected"),
     [
-        ("https://aftercare.invalid", "https://clinic.invalid", "", "https://aftercare.invalid/details?id=samhsa-1"),
+        (
+            "https://aftercare.invalid",
+            "https://clinic.invalid",
+            "",
+            "https://aftercare.invalid/details?id=samhsa-1",
+        ),
         ("https://aftercare.invalid/", "", "", "https://aftercare.invalid/details?id=samhsa-1"),
         ("", "https://clinic.invalid", "", "https://clinic.invalid"),
         ("", "", "https://meet.invalid/j/1", "https://meet.invalid/j/1"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from directory.freshness import certainty
+from directory.freshness import certainty, next_step
 from directory.render import legend as meeting_legend
 from directory.render import qr
 from directory.schema import WEEKDAY_NAMES, Resource, Slot, label
@@ -149,7 +149,7 @@ def resource_facts(
         name=resource.name.strip() or "(no name given)",
         kind=kind_text(resource),
         where=where_text(resource),
-        phones="; ".join(resource.phones),
+        phones="; ".join(resource.phones) or _next_step_text(resource),
         website=qr.safe_url(resource.website),
         join=join,
         schedule="; ".join(slot_text(s) for s in resource.schedule) or resource.hours,
@@ -160,10 +160,16 @@ def resource_facts(
         source_url=qr.safe_url(resource.source_url),
         as_of=resource.as_of,
         qr_url=qr.resource_url(resource),
-        care=care_text(resource),
+        care=care_text(resource, labelled=False),
         certainty=certainty(resource, today).words,
         undated=resource.date_basis == "added",
     )
+
+
+def _next_step_text(resource: Resource) -> str:
+    """A listing without a phone says so and where to look, never a blank line."""
+    step = next_step(resource)
+    return f"{step.words}: {qr.safe_url(step.url)}" if step and qr.safe_url(step.url) else ""
 
 
 def meeting_description(resource: Resource) -> str:
