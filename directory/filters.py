@@ -120,7 +120,8 @@ def label_func(name: str):
 def counts_text(item: Filter, facets: Mapping[str, Mapping[str, int]], current: object = None) -> str:
     """How many results each choice of a filter holds now: "Buprenorphine 5 · Methadone 2" ("" if none)."""
     counts = facets.get(item.name, {})
-    parts = [f"{value_label(item.name, v)} {counts[str(v)]}" for v in choices(item, facets, current)
+    # A caption renders Markdown, and fellowship or language names are catalog text: escaped.
+    parts = [f"{md(value_label(item.name, v))} {counts[str(v)]}" for v in choices(item, facets, current)
              if counts.get(str(v))]  # fmt: skip
     return t("find.counts", counts=" · ".join(parts)) if parts else ""
 
