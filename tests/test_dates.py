@@ -130,7 +130,9 @@ def test_card_time_line_in_spanish():
     )
     assert words.when_text(meeting, None, NOW, "es") == "Se reúne: martes 7:00 p. m.–8:00 p. m."
     assert words.kind_text(base.replace(subcategory="meeting"), "es") == "Grupo de apoyo · reunión"
-    assert words.kind_text(base.replace(subcategory="meeting")) == "Support group · Meeting"  # subcategory_text
+    assert (
+        words.kind_text(base.replace(subcategory="meeting")) == "Support group · Meeting"
+    )  # subcategory_text
 
 
 @pytest.mark.parametrize(("number", "text"), [(1234, "1,234"), (1234.5, "1,234.5"), (7, "7")])
