@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from directory import schedule
+from directory import schedule, search_terms
 from directory.geo import Place, haversine_miles, nearest_zip_place
 from directory.query import RADIUS_RANGE, TIMES_OF_DAY, Query
 from directory.schema import Category, Format, MoudService, Payment, Population
@@ -108,7 +108,8 @@ class Selection:
             today = now.astimezone(schedule.TZ).date() if now.tzinfo else now.date()
             cutoff = _months_before(today, int(query.verified_within_months)).toordinal()
             base &= _pick(index.as_of_days, rows) >= cutoff
-        text = index.text_mask(query.text) if query.text else None
+        # Spanish words for kinds of help find what their English words find (issue 13).
+        text = search_terms.text_mask(index, query.text) if query.text else None
         if text is not None:
             base &= _pick(text, rows)
         self._base = base
