@@ -75,6 +75,14 @@ def long_date(day: date | datetime, lang: str | None = "en") -> str:
     return format_date(day, _LONG_DATE_PATTERN[code], locale=_WORDS_LOCALE[code])
 
 
+def month_year(day: date | datetime, lang: str | None = "en") -> str:
+    """The month with its year: 'June 2026' (en), 'junio de 2026' (es)."""
+    code = _lang(lang)
+    if code == "en":
+        return f"{day:%B %Y}"
+    return format_date(day, "MMMM 'de' y", locale=_WORDS_LOCALE[code])
+
+
 def datetime_words(moment: datetime, lang: str | None = "en") -> str:
     """'June 1, 2026, 7:00 PM' (en), '1 de junio de 2026, 7:00 p. m.' (es)."""
     return f"{long_date(moment, lang)}, {time_words(f'{moment:%H:%M}', lang)}"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from directory import dates
 from directory.schema import Resource
 from directory.sources import source_name
-from directory.words import t
+from directory.words import language, t
 
 CONFIRMED_MONTHS = 12  # "confirmed" means confirmed within this many months
 OLD_MONTHS = 36  # older than this a listing is "old", between the two "aging"
@@ -108,7 +109,9 @@ def certainty(resource: Resource, today: date | datetime | None = None) -> Certa
         # A date in the future is a typo or a planned opening: not a confirmation.
         return Certainty("undated", t("age.future", as_of=resource.as_of))
     if months < CONFIRMED_MONTHS:
-        return Certainty("confirmed", t("age.confirmed", source=source, month=f"{as_of:%B %Y}"), months)
+        return Certainty(
+            "confirmed", t("age.confirmed", source=source, month=dates.month_year(as_of, language())), months
+        )
     level = "aging" if months < OLD_MONTHS else "old"
     return Certainty(level, t("age.listing", source=source, year=as_of.year, age=age_words(months)), months)
 

@@ -388,9 +388,10 @@ def _event(
     url: str,
     description: str,
     stamp: datetime | None,
+    lang: str = "en",
 ) -> icalendar.Event:
     stamp = stamp if stamp is not None else datetime.now(UTC)
-    return icalendar.Event.new(
+    event = icalendar.Event.new(
         uid=_one_line(uid),
         summary=summary,
         start=start,
@@ -401,6 +402,17 @@ def _event(
         url=_one_line(url) or None,
         description=description or None,
     )
+    _mark_language(event, lang)
+    return event
+
+
+def _mark_language(component, lang: str) -> None:
+    """RFC 5545 LANGUAGE on the text a person reads, when it is not English (English files stay as they were)."""
+    if not lang or lang == "en":
+        return
+    for name in ("SUMMARY", "DESCRIPTION", "LOCATION", "NAME", "X-WR-CALNAME"):
+        if name in component:
+            component[name].params["LANGUAGE"] = lang
 
 
 def sequence(stamp: datetime) -> int:
@@ -424,9 +436,11 @@ def weekly_event(
     url: str = "",
     description: str = "",
     stamp: datetime | None = None,
+    lang: str = "en",
 ) -> icalendar.Event:
     """A VEVENT repeating every week (RRULE FREQ=WEEKLY;BYDAY=..) from the slot's first day on or after
-    `first_date` (default: today in Chicago), with DTSTART/DTEND in America/Chicago."""
+    `first_date` (default: today in Chicago), with DTSTART/DTEND in America/Chicago. `lang` is the
+    language of its text (summary, description, location), marked with RFC 5545 LANGUAGE when not English."""
     first_date = first_date if first_date is not None else datetime.now(TZ).date()
     day = first_date + timedelta(days=(slot.weekday - first_date.weekday()) % 7)
     wall = datetime.combine(day, _start_time(slot))
@@ -434,7 +448,7 @@ def weekly_event(
     # time skipped by the clock the way zoneinfo's fold=0 does.
     start = wall.replace(tzinfo=TZ)
     end = (wall + timedelta(minutes=duration_minutes(slot))).replace(tzinfo=TZ)
-    event = _event(uid, summary, start, end, location, url, description, stamp)
+    event = _event(uid, summary, start, end, location, url, description, stamp, lang)
     event.add("rrule", {"freq": "weekly", "byday": _ICAL_DAYS[slot.weekday]})
     return event
 
@@ -449,15 +463,18 @@ def single_event(
     url: str = "",
     description: str = "",
     stamp: datetime | None = None,
+    lang: str = "en",
 ) -> icalendar.Event:
-    """A one-off VEVENT in America/Chicago; without `end` it lasts 60 minutes. Naive times are Chicago."""
+    """A one-off VEVENT in America/Chicago; without `end` it lasts 60 minutes. Naive times are Chicago.
+    `lang` as for `weekly_event`."""
     start = _as_aware(start).astimezone(TZ)
     end = _as_aware(end).astimezone(TZ) if end is not None else start + timedelta(minutes=DEFAULT_DURATION)
-    return _event(uid, summary, start, end, location, url, description, stamp)
+    return _event(uid, summary, start, end, location, url, description, stamp, lang)
 
 
-def calendar(events: Iterable[icalendar.Event], name: str) -> bytes:
-    """An iCalendar file of the events with PRODID, the calendar's name and a VTIMEZONE for America/Chicago."""
+def calendar(events: Iterable[icalendar.Event], name: str, *, lang: str = "en") -> bytes:
+    """An iCalendar file of the events with PRODID, the calendar's name (in `lang`) and a VTIMEZONE for
+    America/Chicago."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -466,6 +483,7 @@ def calendar(events: Iterable[icalendar.Event], name: str) -> bytes:
     # As vText so that line breaks, commas and semicolons in the name are escaped (plain X- values are not).
     cal.add("name", icalendar.vText(name))
     cal.add("x-wr-calname", icalendar.vText(name))
+    _mark_language(cal, lang)
     cal.add("x-wr-timezone", TIMEZONE)
     cal.add_component(vtimezone(TIMEZONE))
     for event in events:

@@ -24,9 +24,11 @@ from fpdf.enums import XPos, YPos
 
 from directory import phones
 from directory.render import fallback_fonts, qr
-from directory.render import legend as meeting_legend
 from directory.render.facts import PRINT_LIMIT, ItemFacts, clip
-from directory.words import t
+from directory.words import language, t
+
+# The document language each printout language states in the PDF's metadata (/Lang).
+PDF_LANGUAGE = {"en": "en-US", "es": "es-US"}
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Hebrew, Arabic, Syriac, Thaana, N'Ko and the Hebrew/Arabic presentation forms.
@@ -71,7 +73,7 @@ def font_files() -> tuple[str, str]:
 class PrintDocument(FPDF):
     """A US Letter or A4 PDF in DejaVu Sans with a footer, and blocks for headings, facts and resources."""
 
-    def __init__(self, title: str, *, paper: str = "letter", footer: str = ""):
+    def __init__(self, title: str, *, paper: str = "letter", footer: str = "", lang: str | None = None):
         paper = paper.lower()
         if paper not in ("letter", "a4"):
             raise ValueError(f"paper '{paper}' is not supported; use letter or a4")
@@ -83,10 +85,12 @@ class PrintDocument(FPDF):
         self._fallbacks_loaded = False  # CJK and emoji fonts, loaded when a text needs them
         self.doc_title = title
         self.footer_text = footer
+        # The printout's language (default: the one its renderer set); every word the document adds uses it.
+        self.lang = language(lang)
         self.set_title(self.safe(title))
-        self.set_lang("en-US")
+        self.set_lang(PDF_LANGUAGE.get(self.lang, self.lang))
         self.viewer_preferences = ViewerPreferences(display_doc_title=True)
-        self.set_subject(t("pdf.accessible_note"))
+        self.set_subject(t("pdf.accessible_note", self.lang))
         self.set_creator("Illinois Aftercare Directory")
         self._note_written = False
         self.set_margins(16, 16, 16)
@@ -111,7 +115,8 @@ class PrintDocument(FPDF):
         self.set_text_color(90, 90, 90)
         left = f"{self.doc_title} · {self.footer_text}" if self.footer_text else self.doc_title
         self.cell(self.width * 0.8, 5, self.safe(left, 160))
-        self.cell(self.width * 0.2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        page = t("printout.page", self.lang, page=self.page_no(), pages="{nb}")
+        self.cell(self.width * 0.2, 5, page, align="R")
         self.set_text_color(0, 0, 0)
 
     def title_block(self, title: str, subtitle: str = "") -> None:
@@ -188,7 +193,7 @@ class PrintDocument(FPDF):
         if not self._note_written:
             self._note_written = True
             self.ln(2)
-            self.paragraph(t("pdf.accessible_note"), size=8)
+            self.paragraph(t("pdf.accessible_note", self.lang), size=8)
         return super().output(*args, **kwargs)
 
     def text_lines(self, width: float, height: float, text: str) -> None:
@@ -237,7 +242,7 @@ class PrintDocument(FPDF):
         """One resource, kept whole on a page when it fits, with its QR code at the right."""
         text_width = self.width - (qr_size + 4 if facts.qr_url else 0)
         lines = facts.lines()
-        height = 6 + self._measure(facts.name, text_width, bold=True)
+        height = 6 + self._measure(facts.name, text_width, bold=True) + (10 if facts.large_phone else 0)
         height += sum(self._measure(value, text_width) for _, value in lines if value)
         height = max(height, qr_size + 4 if facts.qr_url else 0)
         room = self.h - self.b_margin - self.get_y()
@@ -250,16 +255,33 @@ class PrintDocument(FPDF):
         title = f"{number}. {facts.name}" if number is not None else facts.name
         self.set_font("DejaVu", "B", 11)
         self.text_lines(text_width, 5.5, self.safe(title))
-        for name, value in lines:
-            if name == "Phone" and value:
+        if facts.large_phone:
+            self.large_phone(facts.large_phone, width=text_width)
+        for field, name, value in facts.keyed_lines():
+            if field == "phone" and value:
                 self.linked_fact(name, [(p, phones.href(p)) for p in value.split("; ")], width=text_width)
-            elif name == "Website" and value:
+            elif field == "website" and value:
                 self.linked_fact(name, [(value, qr.safe_url(value))], width=text_width)
             else:
                 self.fact(name, value, width=text_width)
         if facts.qr_url and self.page_no() == top_page:
             self.set_y(max(self.get_y(), top + qr_size + 1))
         self.ln(3)
+
+    def large_phone(self, phone: str, *, width: float) -> None:
+        """'Call 555-0100' in large bold type, a tap-to-call link: a listing without a QR code (issue 10)."""
+        self.set_font("DejaVu", "B", 16)
+        text = self.safe(t("printout.call_large", self.lang, phone=phone), 120)
+        self.set_text_color(20, 60, 140)
+        with self.shaping_for(text):
+            self.cell(
+                min(self.get_string_width(text) + 2, width),
+                9,
+                text,
+                link=phones.href(phone) or "",
+                **_NEXT_LINE,
+            )
+        self.set_text_color(0, 0, 0)
 
     def _measure(self, value: str, width: float, *, bold: bool = False) -> float:
         # An estimate from the string width (a dry-run line break costs a quarter of a long list's time);
@@ -272,7 +294,8 @@ class PrintDocument(FPDF):
         """What each meeting code used above means, and where the meanings come from."""
         if not entries:
             return
-        self.heading("Meeting codes used above")
+        self.heading(t("printout.legend_title", self.lang))
         for code, meaning in entries:
             self.fact(code, meaning)
-        self.paragraph(f"Source: {meeting_legend.SOURCE}.", size=8)
+        source = t("printout.legend_source_name", self.lang)
+        self.paragraph(t("printout.legend_source", self.lang, source=source), size=8)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from directory import schedule
+from directory import dates, schedule
 from directory.plans import CarePlan, parse_when
-from directory.render.facts import CALL_AHEAD, UID_DOMAIN, meeting_description, meeting_location, meeting_url
+from directory.render.facts import UID_DOMAIN, meeting_description, meeting_location, meeting_url
 from directory.render.pdf import PrintDocument
 from directory.render.plan_content import (
     CALENDAR_DAYS,
-    CRISIS_BANNER,
     Block,
     Bullets,
     Facts,
@@ -41,7 +40,8 @@ from directory.render.print_html import (
     legend_section,
     resource_article,
 )
-from directory.schema import WEEKDAY_NAMES, Resource
+from directory.schema import Resource
+from directory.words import language, t, using
 
 # catalog_crisis_lines is imported from here by the command line and the Care plan page.
 __all__ = ["CALENDAR_DAYS", "catalog_crisis_lines", "render_plan_html", "render_plan_ics", "render_plan_pdf"]
@@ -56,17 +56,20 @@ def render_plan_pdf(
     paper: str = "letter",
     *,
     catalog_lines: Iterable[Resource] = (),
+    lang: str = "en",
 ) -> bytes:
-    """The plan as a PDF on US Letter or A4 (raises FontMissing when DejaVu Sans is not installed)."""
-    view = PlanView(plan, resources, catalog_lines)
-    title, who = view.title()
-    doc = PrintDocument(title, paper=paper, footer=CALL_AHEAD)
-    doc.title_block(f"{title} {who}".strip(), CRISIS_BANNER)
-    for section in view.sections():
-        doc.heading(section.title)
-        for block in section.blocks:
-            _draw(doc, block)
-    return bytes(doc.output())
+    """The plan as a PDF on US Letter or A4 in `lang` ("en" or "es", chosen apart from the screen's;
+    catalog text stays as written). Raises FontMissing when DejaVu Sans is not installed."""
+    with using(lang):
+        view = PlanView(plan, resources, catalog_lines)
+        title, who = view.title()
+        doc = PrintDocument(title, paper=paper, footer=t("printout.call_ahead"))
+        doc.title_block(f"{title} {who}".strip(), t("printout.crisis_banner"))
+        for section in view.sections():
+            doc.heading(section.title)
+            for block in section.blocks:
+                _draw(doc, block)
+        return bytes(doc.output())
 
 
 def _draw(doc: PrintDocument, block: Block) -> None:
@@ -87,8 +90,9 @@ def _draw(doc: PrintDocument, block: Block) -> None:
             if row.weekday != current:
                 current = row.weekday
                 doc.keep_room(16)
-                doc.paragraph(WEEKDAY_NAMES[row.weekday], bold=True)
-            doc.bullet(f"{row.time}  {row.meeting.name.strip() or 'Meeting'} — {_place_text(row.meeting)}")
+                doc.paragraph(dates.weekday_label(row.weekday, language()), bold=True)
+            name = row.meeting.name.strip() or t("printout.meeting")
+            doc.bullet(f"{row.time}  {name} — {_place_text(row.meeting)}")
     elif isinstance(block, ResourceEntries):
         doc.ln(1)
         for number, facts in enumerate(block.items, start=1):
@@ -97,13 +101,13 @@ def _draw(doc: PrintDocument, block: Block) -> None:
     elif isinstance(block, Signatures):
         for who in block.who:
             doc.ln(4)
-            doc.paragraph(f"{who}: {'_' * 38}   Date: {'_' * 14}")
+            doc.paragraph(f"{who}: {'_' * 38}   {block.date_label}: {'_' * 14}")
 
 
 def _place_text(meeting: Resource) -> str:
     place = meeting_location(meeting)
     if meeting.format == "hybrid" and meeting.conference_url:
-        place += f" (join online: {meeting.conference_url})"
+        place += " " + t("printout.join_online", url=meeting.conference_url)
     return place
 
 
@@ -111,18 +115,26 @@ def _place_text(meeting: Resource) -> str:
 
 
 def render_plan_html(
-    plan: CarePlan, resources: Sequence[Resource], *, catalog_lines: Iterable[Resource] = ()
+    plan: CarePlan,
+    resources: Sequence[Resource],
+    *,
+    catalog_lines: Iterable[Resource] = (),
+    lang: str = "en",
 ) -> str:
-    """The plan as one self-contained HTML page for printing (no scripts, no remote files)."""
-    view = PlanView(plan, resources, catalog_lines)
-    title, who = view.title()
-    parts = [f"<h1>{esc(title)} {bdi(who)}</h1>", f'<p class="meta">{esc(CRISIS_BANNER)}</p>']
-    for section in view.sections():
-        blocks = "".join(_markup(block) for block in section.blocks)
-        parts.append(
-            f'<section class="section" id="{section.key}"><h2>{esc(section.title)}</h2>{blocks}</section>'
-        )
-    return html_document(f"{title} {who}".strip(), "\n".join(parts))
+    """The plan as one self-contained HTML page for printing in `lang` (no scripts, no remote files)."""
+    with using(lang):
+        view = PlanView(plan, resources, catalog_lines)
+        title, who = view.title()
+        parts = [
+            f"<h1>{esc(title)} {bdi(who)}</h1>",
+            f'<p class="meta">{esc(t("printout.crisis_banner"))}</p>',
+        ]
+        for section in view.sections():
+            blocks = "".join(_markup(block) for block in section.blocks)
+            parts.append(
+                f'<section class="section" id="{section.key}"><h2>{esc(section.title)}</h2>{blocks}</section>'
+            )
+        return html_document(f"{title} {who}".strip(), "\n".join(parts))
 
 
 def _markup(block: Block) -> str:
@@ -136,27 +148,31 @@ def _markup(block: Block) -> str:
         return f"<h3>{bdi(block.title)}</h3>{fact_list(block.rows, blank_lines=False)}"
     if isinstance(block, Week):
         body = "".join(
-            f"<tr><td>{WEEKDAY_NAMES[r.weekday]}</td><td>{esc(r.time)}</td>"
-            f"<td>{bdi(r.meeting.name.strip() or 'Meeting')}</td><td>{_place_markup(r.meeting)}</td></tr>"
+            f"<tr><td>{esc(dates.weekday_label(r.weekday, language()))}</td><td>{esc(r.time)}</td>"
+            f"<td>{bdi(r.meeting.name.strip() or t('printout.meeting'))}</td>"
+            f"<td>{_place_markup(r.meeting)}</td></tr>"
             for r in block.rows
+        )
+        heads = "".join(
+            f"<th>{esc(t(key))}</th>"
+            for key in ("printout.day", "printout.time", "printout.meeting", "printout.label_where")
         )
         return (
             '<table><colgroup><col style="width:16%"><col style="width:20%"><col style="width:32%">'
-            '<col style="width:32%"></colgroup><thead><tr><th>Day</th><th>Time</th><th>Meeting</th>'
-            f"<th>Where</th></tr></thead><tbody>{body}</tbody></table>"
+            f'<col style="width:32%"></colgroup><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>'
         )
     if isinstance(block, ResourceEntries):
         entries = "".join(resource_article(facts, number=n) for n, facts in enumerate(block.items, start=1))
         return entries + legend_section(block.legend)
     if isinstance(block, Signatures):
         short = '<span class="write-in short">&nbsp;</span>'
-        return "".join(f"<p>{esc(who)}: {WRITE_IN} Date: {short}</p>" for who in block.who)
+        return "".join(f"<p>{esc(who)}: {WRITE_IN} {esc(block.date_label)}: {short}</p>" for who in block.who)
     raise TypeError(f"no HTML for {type(block).__name__}")
 
 
 def _place_markup(meeting: Resource) -> str:
     if meeting.format == "online":
-        return html_link(meeting.conference_url) or "Online"
+        return html_link(meeting.conference_url) or esc(t("printout.online"))
     place = bdi(meeting_location(meeting))
     link = html_link(meeting.conference_url) if meeting.format == "hybrid" else ""
     return f"{place}<br>{link}" if link else place
@@ -166,10 +182,22 @@ def _place_markup(meeting: Resource) -> str:
 
 
 def render_plan_ics(
-    plan: CarePlan, resources: Sequence[Resource], *, stamp: datetime | None = None, today: date | None = None
+    plan: CarePlan,
+    resources: Sequence[Resource],
+    *,
+    stamp: datetime | None = None,
+    today: date | None = None,
+    lang: str = "en",
 ) -> bytes:
-    """The first 30 days: one event per occurrence of every picked meeting, and the appointments."""
+    """The first 30 days: one event per occurrence of every picked meeting, and the appointments; the
+    events' words (summary, description, location) in `lang`."""
+    with using(lang):
+        return _plan_ics(plan, resources, stamp, today)
+
+
+def _plan_ics(plan: CarePlan, resources: Sequence[Resource], stamp, today) -> bytes:
     view = PlanView(plan, resources)
+    lang = language()
     start = calendar_start(plan, today)
     events = []
     if plan.schedule.include:
@@ -178,13 +206,14 @@ def render_plan_ics(
                 events.append(
                     schedule.single_event(
                         f"{meeting.id}-{begins:%Y%m%dT%H%M}@{UID_DOMAIN}",
-                        meeting.name.strip() or "Meeting",
+                        meeting.name.strip() or t("printout.meeting"),
                         begins,
                         ends,
                         location=meeting_location(meeting),
                         url=meeting_url(meeting),
                         description=meeting_description(meeting),
                         stamp=stamp,
+                        lang=lang,
                     )
                 )
     if plan.appointments.include:
@@ -196,12 +225,13 @@ def render_plan_ics(
             events.append(
                 schedule.single_event(
                     f"appointment-{n}-{when:%Y%m%dT%H%M}@{UID_DOMAIN}",
-                    f"Appointment: {appointment.where or 'see plan'}",
+                    t("printout.ics_appointment", where=appointment.where or t("printout.ics_see_plan")),
                     when,
                     when + timedelta(hours=1),
                     location=appointment.where,
                     description="\n".join(details),
                     stamp=stamp,
+                    lang=lang,
                 )
             )
-    return schedule.calendar(events, f"First {CALENDAR_DAYS} days")
+    return schedule.calendar(events, t("printout.ics_first_days", days=CALENDAR_DAYS), lang=lang)

@@ -13,21 +13,24 @@ from datetime import date, datetime
 
 from directory import phones, schedule
 from directory.plans import SECTION_TITLES, Appointment, CarePlan, Medication, parse_when
-from directory.render import legend as meeting_legend
 from directory.render.facts import (
-    CALL_AHEAD,
     ItemFacts,
+    as_of_words,
     clock,
+    legend_entries,
     long_date,
     resource_facts,
+    subcategory_words,
     time_range,
     where_text,
 )
-from directory.schema import Resource, label
+from directory.schema import Resource
 from directory.sources import source_name
+from directory.words import ENGLISH, t, using, vocab
 
 CALENDAR_DAYS = 30
-CRISIS_BANNER = "Crisis? Call 988. Overdose or danger to life: call 911."
+# The English texts, as before (tests compare with them); the printout says them in its own language.
+CRISIS_BANNER = ENGLISH["printout.crisis_banner"]
 
 
 @dataclass(frozen=True)
@@ -38,45 +41,46 @@ class CrisisLine:
 
 
 # The three lines DESIGN.md ("Design for crisis") requires on every page; names as in the shared
-# data set /work/shared/data/crisis_lines/il_crisis_help_lines.csv.
-FIXED_CRISIS_LINES = (
-    CrisisLine("Emergency (overdose, danger to life)", "911"),
-    CrisisLine("988 Suicide & Crisis Lifeline", "988", "mental health or substance use crisis, 24/7"),
-    CrisisLine("Illinois Helpline for Opioids and Other Substances", "833-234-6343"),
-    CrisisLine("SAMHSA National Helpline", "1-800-662-4357", "treatment referral and information"),
+# data set /work/shared/data/crisis_lines/il_crisis_help_lines.csv. (name key, phone, note key): the
+# Spanish notes say a line offers Spanish only where a cited source says so (see the .po comments).
+_FIXED_LINES = (
+    ("printout.line_911", "911", ""),
+    ("printout.line_988", "988", "printout.line_988_note"),
+    ("printout.line_illinois", "833-234-6343", ""),
+    ("printout.line_samhsa", "1-800-662-4357", "printout.line_samhsa_note"),
 )
+
+
+def fixed_crisis_lines(lang: str | None = None) -> tuple[CrisisLine, ...]:
+    """The lines every printout carries, in `lang` (default: the current language)."""
+    return tuple(
+        CrisisLine(t(name, lang), phone, t(note, lang) if note else "") for name, phone, note in _FIXED_LINES
+    )
+
+
+FIXED_CRISIS_LINES = fixed_crisis_lines("en")
 
 # Plain-language reminders; the facts are the ones DESIGN.md lists for section 5.
-OVERDOSE_REMINDERS = (
-    "Your tolerance is lower now. After days or weeks without using, an amount you used to take can kill you.",
-    "Never use alone. If you do use, have someone with you who has naloxone (Narcan) and knows how to use it.",
-    "Fentanyl is in much of the street supply, including pills that look like prescriptions. "
-    "You cannot see, smell or taste it.",
-    "If someone will not wake up or is breathing slowly: call 911, give naloxone, and stay with them. "
-    "Illinois has a Good Samaritan overdose law that gives some protection from drug possession charges "
-    "to people who call 911 for an overdose. Call.",
-)
+_OVERDOSE_KEYS = ("printout.overdose_1", "printout.overdose_2", "printout.overdose_3", "printout.overdose_4")
+OVERDOSE_REMINDERS = tuple(ENGLISH[key] for key in _OVERDOSE_KEYS)
+CONSENT_TEXT = ENGLISH["printout.consent"]
+NOT_ENDORSED = ENGLISH["printout.not_endorsed"]
 
-CONSENT_TEXT = (
-    "This printout is the patient's own copy of their continuing-care plan. It lists the resources, "
-    "appointments and contacts agreed on, and carries no diagnosis. Records of substance use treatment "
-    "are protected by federal law (42 CFR Part 2): the program shares them with others only with the "
-    "patient's written consent or as that law allows. The patient decides whom to show this copy to."
+_SAFETY_KEYS = (
+    ("warning_signs", "printout.safety_1"),
+    ("internal_coping", "printout.safety_2"),
+    ("distraction_people_and_places", "printout.safety_3"),
+    ("people_to_ask_for_help", "printout.safety_4"),
+    ("professionals", "printout.safety_5"),
+    ("safe_environment", "printout.safety_6"),
 )
+SAFETY_STEPS = tuple((field_name, ENGLISH[key]) for field_name, key in _SAFETY_KEYS)
 
-NOT_ENDORSED = (
-    "This residence shows no state licence or certification. Listing it is not an endorsement "
-    "(as the Illinois recovery residence registry also says, 20 ILCS 301/55-40)."
-)
 
-SAFETY_STEPS = (
-    ("warning_signs", "1. My warning signs"),
-    ("internal_coping", "2. Things I can do on my own to cope"),
-    ("distraction_people_and_places", "3. People and places that take my mind off things"),
-    ("people_to_ask_for_help", "4. People I can ask for help"),
-    ("professionals", "5. Professionals I can call (and 988, any time)"),
-    ("safe_environment", "6. Making my surroundings safe"),
-)
+def section_title(key: str, lang: str | None = None) -> str:
+    """A plan section's printed title in `lang` (default: the current language): "Safety plan" / "Plan de seguridad"."""
+    words_key = f"printout.section_{key}"
+    return t(words_key, lang) if words_key in ENGLISH else SECTION_TITLES[key]
 
 
 # --- blocks -----------------------------------------------------------------------------------------------
@@ -135,6 +139,7 @@ class ResourceEntries:
 @dataclass(frozen=True)
 class Signatures:
     who: tuple[str, ...] = ("Patient", "Clinician")
+    date_label: str = "Date"
 
 
 Block = Facts | Bullets | Text | Item | Week | ResourceEntries | Signatures
@@ -154,7 +159,7 @@ def crisis_lines(
     resources: Iterable[Resource] = (), catalog_lines: Iterable[Resource] = ()
 ) -> list[CrisisLine]:
     """The fixed lines, then every catalog crisis line whose number is not already listed."""
-    lines = list(FIXED_CRISIS_LINES)
+    lines = list(fixed_crisis_lines())
     seen = {_line_key(line.phone) for line in lines}
     for resource in [*resources, *catalog_lines]:
         if resource.category != "crisis_line" or not resource.phones:
@@ -165,10 +170,13 @@ def crisis_lines(
         seen.add(key)
         lines.append(
             CrisisLine(
-                resource.name.strip() or "Crisis line",
+                resource.name.strip() or t("printout.crisis_line"),
                 "; ".join(resource.phones),
-                f"{source_name(resource.source)}, {'added' if resource.date_basis == 'added' else 'as of'} "
-                f"{resource.as_of}",
+                t(
+                    "printout.source_added" if resource.date_basis == "added" else "printout.source_as_of",
+                    source=source_name(resource.source),
+                    as_of=as_of_words(resource.as_of),
+                ),
             )
         )
     return lines
@@ -197,7 +205,10 @@ def _line_key(phone: str) -> str:
 
 
 class PlanView:
-    """The plan joined to its resources: the ones still in the catalog, the picked meetings, the home."""
+    """The plan joined to its resources: the ones still in the catalog, the picked meetings, the home.
+
+    Its words are in the current language: a renderer builds and reads it inside `using(lang)`.
+    """
 
     def __init__(self, plan: CarePlan, resources: Iterable[Resource], catalog_lines: Iterable[Resource] = ()):
         self.plan = plan
@@ -210,13 +221,13 @@ class PlanView:
     def title(self) -> tuple[str, str]:
         """('Continuing-care plan', 'for T.P.'): the patient's label only when the header prints."""
         who = self.plan.header.patient_label() if self.plan.header.include else ""
-        return "Continuing-care plan", (f"for {who}" if who else "")
+        return t("printout.plan_title"), (t("printout.plan_for", who=who) if who else "")
 
     def sections(self) -> list[Section]:
         """The sections that print, in order; the crisis lines always do."""
         return [
-            Section(key, title, tuple(getattr(self, f"_{key}")()))
-            for key, title in SECTION_TITLES.items()
+            Section(key, section_title(key), tuple(getattr(self, f"_{key}")()))
+            for key in SECTION_TITLES
             if key == "crisis_lines" or getattr(self.plan, key).include
         ]
 
@@ -236,94 +247,94 @@ class PlanView:
         clinician = ", ".join(p for p in (h.clinician, h.credentials) if p)
         yield Facts(
             (
-                ("Patient", h.patient_label()),
-                ("Plan date", _day(h.plan_date)),
-                ("Transition date", _day(h.transition_date)),
-                ("Program leaving", h.program),
-                ("Level of care leaving", h.level_of_care_leaving),
-                ("Clinician", clinician),
-                ("Next review", _day(h.next_review_date)),
+                (t("printout.patient"), h.patient_label()),
+                (t("printout.plan_date"), _day(h.plan_date)),
+                (t("printout.transition_date"), _day(h.transition_date)),
+                (t("printout.program"), h.program),
+                (t("printout.level_leaving"), h.level_of_care_leaving),
+                (t("printout.clinician"), clinician),
+                (t("printout.next_review"), _day(h.next_review_date)),
             )
         )
 
     def _level_of_care(self):
         loc = self.plan.level_of_care
-        yield Facts((("ASAM level", loc.asam_level), ("Why", loc.reason)))
+        yield Facts(((t("printout.asam_level"), loc.asam_level), (t("printout.why"), loc.reason)))
 
     def _appointments(self):
         items = self.plan.appointments.items
         if not items:
-            yield Text("No appointments recorded yet.")
+            yield Text(t("printout.no_appointments"))
         for n, a in enumerate(items, start=1):
-            yield Item(f"{n}. {a.where or 'Appointment'}", appointment_facts(a))
+            yield Item(f"{n}. {a.where or t('printout.appointment')}", appointment_facts(a))
 
     def _medications(self):
         m = self.plan.medications
         for n, med in enumerate(m.items, start=1):
-            yield Item(f"{n}. {med.name or 'Medication'}", _medication_facts(med))
+            yield Item(f"{n}. {med.name or t('printout.medication')}", _medication_facts(med))
         yield Facts(
             (
-                ("Naloxone kit given", "yes" if m.naloxone_given else "no"),
-                ("Trained to use naloxone", "yes" if m.naloxone_trained else "no"),
+                (t("printout.naloxone_given"), _yes_no(m.naloxone_given)),
+                (t("printout.naloxone_trained"), _yes_no(m.naloxone_trained)),
             )
         )
 
     def _overdose_risk(self):
-        yield Bullets(OVERDOSE_REMINDERS)
+        yield Bullets(tuple(t(key) for key in _OVERDOSE_KEYS))
 
     def _schedule(self):
         if self.plan.schedule.target:
-            yield Facts((("Target", self.plan.schedule.target),))
+            yield Facts(((t("printout.target"), self.plan.schedule.target),))
         week = self.week()
-        yield week if week.rows else Text("No meetings picked yet.")
-        yield Text(
-            f"A calendar file with every meeting of the first {CALENDAR_DAYS} days comes with this plan.",
-            small=True,
-        )
+        yield week if week.rows else Text(t("printout.no_meetings"))
+        yield Text(t("printout.calendar_note", days=CALENDAR_DAYS), small=True)
 
     def _housing(self):
         h, home = self.plan.housing, self.home
         yield Facts(
             (
-                ("Residence", home.name if home else ""),
-                ("Type", home.subcategory.replace("_", " ") if home else ""),
-                ("Licence or certification", (home.license or "none listed") if home else ""),
-                ("Address", where_text(home) if home else ""),
-                ("Phone", "; ".join(home.phones) if home else ""),
-                ("Interview date", _day(h.interview_date)),
-                ("Move-in date", _day(h.move_in_date)),
-                ("Cost", h.cost or (home.cost if home else "")),
-                ("Accepts residents on MOUD", label("mat_friendly", home.mat_friendly) if home else ""),
-                ("Notes", h.notes),
+                (t("printout.residence"), home.name if home else ""),
+                (t("printout.type"), subcategory_words(home.subcategory) if home else ""),
+                (t("printout.licence"), (home.license or t("printout.none_listed")) if home else ""),
+                (t("printout.address"), where_text(home) if home else ""),
+                (t("printout.label_phone"), "; ".join(home.phones) if home else ""),
+                (t("printout.interview_date"), _day(h.interview_date)),
+                (t("printout.move_in_date"), _day(h.move_in_date)),
+                (t("printout.cost"), h.cost or (home.cost if home else "")),
+                (t("printout.accepts_moud"), vocab("mat_friendly", home.mat_friendly) if home else ""),
+                (t("printout.notes"), h.notes),
             )
         )
         if home is not None and not home.license:
-            yield Text(NOT_ENDORSED, small=True)
+            yield Text(t("printout.not_endorsed"), small=True)
 
     def _relapse_prevention(self):
         r = self.plan.relapse_prevention
         yield Facts(
             (
-                ("Triggers and high-risk situations", r.triggers),
-                ("Early warning signs", r.warning_signs),
-                ("Coping strategies", r.coping_strategies),
-                ("People and places to avoid", r.people_and_places_to_avoid),
+                (t("printout.triggers"), r.triggers),
+                (t("printout.early_signs"), r.warning_signs),
+                (t("printout.coping"), r.coping_strategies),
+                (t("printout.avoid"), r.people_and_places_to_avoid),
             )
         )
 
     def _lapse_plan(self):
         lp = self.plan.lapse_plan
         yield Facts(
-            (("First person to call", lp.first_call), ("Getting back into care fast", lp.back_into_care))
+            (
+                (t("printout.first_call"), lp.first_call),
+                (t("printout.back_into_care"), lp.back_into_care),
+            )
         )
 
     def _safety_plan(self):
-        yield Facts(tuple((title, getattr(self.plan.safety_plan, key)) for key, title in SAFETY_STEPS))
+        yield Facts(tuple((t(title), getattr(self.plan.safety_plan, key)) for key, title in _SAFETY_KEYS))
 
     def _support_network(self):
         people = self.plan.support_network.people
         if not people:
-            yield Facts((("Name, relationship, phone", ""),))
+            yield Facts(((t("printout.support_row"), ""),))
         else:
             yield Bullets(
                 tuple(", ".join(x for x in (p.first_name, p.relationship, p.phone) if x) for p in people)
@@ -332,19 +343,25 @@ class PlanView:
     def _other_needs(self):
         items = self.plan.other_needs.items
         if not items:
-            yield Text("None recorded.")
+            yield Text(t("printout.none_recorded"))
         else:
             rows = tuple(
-                (n.area or "Need", f"next step: {n.next_step}" if n.next_step else "") for n in items
+                (
+                    n.area or t("printout.need"),
+                    t("printout.next_step", step=n.next_step) if n.next_step else "",
+                )
+                for n in items
             )
             yield Facts(rows, blank_lines=False)
 
     def _mental_health(self):
-        yield Facts((("Follow-up", self.plan.mental_health.follow_up),))
+        yield Facts(((t("printout.follow_up"), self.plan.mental_health.follow_up),))
 
     def _check_ins(self):
         c = self.plan.check_ins
-        yield Facts((("Months 1 to 3", c.months_1_to_3), ("After month 3", c.after_month_3)))
+        yield Facts(
+            ((t("printout.months_1_3"), c.months_1_to_3), (t("printout.after_month_3"), c.after_month_3))
+        )
 
     def _crisis_lines(self):
         rows = tuple(
@@ -353,17 +370,17 @@ class PlanView:
         yield Facts(rows, blank_lines=False)
 
     def _consent(self):
-        yield Text(CONSENT_TEXT)
+        yield Text(t("printout.consent"))
 
     def _signatures(self):
-        yield Signatures()
+        yield Signatures((t("printout.patient"), t("printout.clinician")), t("printout.signature_date"))
 
     def _sources(self):
-        yield Text(CALL_AHEAD, small=True)
+        yield Text(t("printout.call_ahead"), small=True)
         if not self.resources:
-            yield Text("No resources on this plan.")
+            yield Text(t("printout.no_resources"))
         yield ResourceEntries(
-            tuple(resource_facts(r) for r in self.resources), tuple(meeting_legend.legend(self.resources))
+            tuple(resource_facts(r) for r in self.resources), tuple(legend_entries(self.resources))
         )
 
 
@@ -371,21 +388,25 @@ def appointment_facts(a: Appointment) -> tuple[tuple[str, str], ...]:
     """An appointment's facts, its time written out ('June 3, 2026, 10:00 AM') first."""
     when = parse_when(a.when)
     return (
-        ("When", f"{long_date(when)}, {clock(f'{when:%H:%M}')}" if when else a.when),
-        ("Phone", a.phone),
-        ("What to bring", a.what_to_bring),
-        ("Booked by", a.booked_by),
-        ("Getting there", a.transport),
-        ("If it is missed, call", a.if_missed),
+        (t("printout.when"), f"{long_date(when)}, {clock(f'{when:%H:%M}')}" if when else a.when),
+        (t("printout.label_phone"), a.phone),
+        (t("printout.what_to_bring"), a.what_to_bring),
+        (t("printout.booked_by"), a.booked_by),
+        (t("printout.getting_there"), a.transport),
+        (t("printout.if_missed"), a.if_missed),
     )
 
 
 def _medication_facts(med: Medication) -> tuple[tuple[str, str], ...]:
     return (
-        ("Prescriber", med.prescriber),
-        ("Pharmacy or OTP", med.pharmacy_or_otp),
-        ("Next dose or refill", med.next_dose_or_refill),
+        (t("printout.prescriber"), med.prescriber),
+        (t("printout.pharmacy"), med.pharmacy_or_otp),
+        (t("printout.next_dose"), med.next_dose_or_refill),
     )
+
+
+def _yes_no(value: bool) -> str:
+    return t("printout.yes") if value else t("printout.no")
 
 
 def _day(text: str) -> str:
@@ -406,7 +427,8 @@ def calendar_start(plan: CarePlan, today: date | None = None) -> date:
 
 
 def plan_sections(
-    plan: CarePlan, resources: Sequence[Resource], catalog_lines: Iterable[Resource] = ()
+    plan: CarePlan, resources: Sequence[Resource], catalog_lines: Iterable[Resource] = (), *, lang: str = "en"
 ) -> list[Section]:
-    """The sections of `plan` that print, each as blocks, over the resources the catalog still has."""
-    return PlanView(plan, resources, catalog_lines).sections()
+    """The sections of `plan` that print in `lang`, each as blocks, over the resources the catalog still has."""
+    with using(lang):
+        return PlanView(plan, resources, catalog_lines).sections()

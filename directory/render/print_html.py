@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from directory.render import legend as meeting_legend
+from directory import phones
 from directory.render import qr
 from directory.render.facts import ItemFacts, clip
-from directory.words import t
+from directory.words import language, t
 
 PRINT_CSS = """
 :root { color-scheme: light; }
@@ -27,6 +27,7 @@ p, dd, dt, li, td, th, h1, h2, h3 { overflow-wrap: anywhere; word-break: break-w
         padding: .6rem 0; break-inside: avoid; page-break-inside: avoid; }
 .item .facts { flex: 1 1 auto; min-width: 0; }
 .item .qr { flex: 0 0 auto; width: 7rem; } .item .qr svg { width: 100%; height: auto; }
+.call-large { font-size: 1.5rem; font-weight: bold; margin: .1rem 0 .3rem; }
 dl { margin: 0; display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .1rem .6rem; }
 dt { font-weight: bold; } dd { margin: 0; min-width: 0; }
 .meta, .small { color: #444; font-size: .9rem; }
@@ -56,16 +57,18 @@ def bdi(text: object) -> str:
     return f"<bdi>{esc(clip(text))}</bdi>"
 
 
-def html_document(title: str, body: str) -> str:
-    """A whole HTML page around `body`; its security policy allows no scripts and no remote loads."""
+def html_document(title: str, body: str, lang: str | None = None) -> str:
+    """A whole HTML page around `body` in `lang` (default: the current language); its security policy
+    allows no scripts and no remote loads."""
+    code = language(lang)
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{esc(code)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # No scripts, no remote loads: the page is a document, and hostile text can't run.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         'img-src data:">\n'
         f"<title>{esc(title)}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n{body}\n"
-        f'<p class="meta">{esc(t("print.accessible_note"))}</p>\n</body>\n</html>\n'
+        f'<p class="meta">{esc(t("print.accessible_note", code))}</p>\n</body>\n</html>\n'
     )
 
 
@@ -93,25 +96,38 @@ def bullet_list(items: Iterable[str]) -> str:
 def resource_article(facts: ItemFacts, *, number: int | None = None) -> str:
     """One resource as an <article> kept whole on paper, with its QR code at the right."""
     rows = []
-    for name, value in facts.lines():
+    for field, name, value in facts.keyed_lines():
         if not value:
             continue
-        if name == "Website":
+        if field == "website":
             shown = html_link(value)
-        elif name == "Source":
-            shown = f"{bdi(facts.source)}, as of {esc(facts.as_of)}"
+        elif field == "source":
+            # The catalog's source name is isolated; the sentence around it is ours.
+            shown = esc(facts.source_words()).replace(esc(facts.source), bdi(facts.source), 1)
             if facts.source_url:
                 shown += f" ({html_link(facts.source_url)})"
         else:
             shown = bdi(value)
         rows.append(f"<dt>{esc(name)}</dt><dd>{shown}</dd>")
     code = qr.qr_svg(facts.qr_url)
-    qr_html = f'<div class="qr" aria-label="QR code to {esc(facts.qr_url)}">{code}</div>' if code else ""
+    label = t("printout.qr_label", url=facts.qr_url)
+    qr_html = f'<div class="qr" aria-label="{esc(label)}">{code}</div>' if code else ""
     title = f"{number}. " if number is not None else ""
     return (
         f'<article class="item"><div class="facts"><h3>{esc(title)}{bdi(facts.name)}</h3>'
-        f"<dl>{''.join(rows)}</dl></div>{qr_html}</article>"
+        f"{_large_phone(facts.large_phone)}<dl>{''.join(rows)}</dl></div>{qr_html}</article>"
     )
+
+
+def _large_phone(phone: str) -> str:
+    """'Call 555-0100' in large type, a tap-to-call link, for a listing without a QR code (issue 10)."""
+    if not phone:
+        return ""
+    words = esc(t("printout.call_large", phone="\x00")).replace("\x00", bdi(phone))
+    link = phones.href(phone)
+    if link:
+        words = f'<a href="{esc(link)}">{words}</a>'
+    return f'<p class="call-large">{words}</p>'
 
 
 def legend_section(entries: Sequence[tuple[str, str]]) -> str:
@@ -119,7 +135,8 @@ def legend_section(entries: Sequence[tuple[str, str]]) -> str:
     if not entries:
         return ""
     rows = "".join(f"<dt>{esc(code)}</dt><dd>{esc(meaning)}</dd>" for code, meaning in entries)
+    source = t("printout.legend_source", source=t("printout.legend_source_name"))
     return (
-        f'<section class="section"><h2>Meeting codes used above</h2><dl>{rows}</dl>'
-        f'<p class="small">Source: {esc(meeting_legend.SOURCE)}.</p></section>'
+        f'<section class="section"><h2>{esc(t("printout.legend_title"))}</h2><dl>{rows}</dl>'
+        f'<p class="small">{esc(source)}</p></section>'
     )

@@ -16,11 +16,15 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from directory.render.facts import distance_text
-from directory.schema import Resource, format_schedule, label
+from directory import dates
+from directory.freshness import certainty
+from directory.render.facts import distance_text, subcategory_words
+from directory.schema import Resource, format_schedule
+from directory.words import language, t, vocab
 
+# The English headers (what the words table says); `columns()` gives them in the current language.
 COLUMNS = (
     "Name",
     "Kind",
@@ -52,9 +56,53 @@ COLUMNS = (
     "Medications (MOUD)",
     "Payment",
 )
+# The words-table key of each column, in the order of COLUMNS.
+COLUMN_KEYS = (
+    "name",
+    "kind",
+    "subcategory",
+    "fellowship",
+    "format",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "website",
+    "join_link",
+    "join_phone",
+    "schedule",
+    "hours",
+    "meeting_types",
+    "distance",
+    "note",
+    "status",
+    "verification",
+    "source",
+    "source_url",
+    "as_of",
+    "id",
+    "county",
+    "care",
+    "moud",
+    "payment",
+)
 XLSX_CELL_LIMIT = 32_000  # Excel refuses cells over 32,767 characters
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_WIDE_COLUMNS = {"Name": 40, "Address": 30, "Schedule": 30, "Note": 30, "Website": 30, "Source URL": 30}
+_WIDE_COLUMNS = {
+    "name": 40,
+    "address": 30,
+    "schedule": 30,
+    "note": 30,
+    "website": 30,
+    "source_url": 30,
+    "verification": 40,
+}
+
+
+def columns(lang: str | None = None) -> tuple[str, ...]:
+    """The header line in `lang` (default: the current language); in English exactly COLUMNS."""
+    return tuple(t(f"printout.col_{key}", lang) for key in COLUMN_KEYS)
 
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -86,22 +134,36 @@ def restore(value: str) -> str:
     return value
 
 
+def _schedule_words(resource: Resource) -> str:
+    # English keeps the project notation ("Tue 19:00-20:00"); another language reads "martes 7:00 p. m.–…".
+    if language() == "en":
+        return format_schedule(resource.schedule)
+    return "; ".join(dates.slot_words(s, language()) for s in resource.schedule)
+
+
 def spreadsheet_rows(
     resources: Sequence[Resource],
     notes: Mapping[str, str],
     distances: Mapping[str, float | str | None],
     origin_label: str = "",
+    today: date | datetime | None = None,
 ) -> list[list[str]]:
-    """One neutralised row of COLUMNS per resource, in the order given."""
+    """One neutralised row of COLUMNS per resource, in the order given, in the current language.
+
+    The verification cell says how sure and how old the listing is as of `today` (default: now), in the
+    words of directory/freshness.py ("SAMHSA listing from 2021, 5 years old — not re-checked since; call
+    ahead"). Vocabulary cells are labels in the current language; catalog text stays as written.
+    """
     rows = []
+    english = language() == "en"
     for r in resources:
         rows.append(
             [
                 r.name,
-                label("category", r.category),
-                r.subcategory,
+                vocab("category", r.category),
+                r.subcategory if english else subcategory_words(r.subcategory),
                 r.fellowship,
-                label("format", r.format) if r.format else "",
+                vocab("format", r.format) if r.format else "",
                 ", ".join(p for p in (r.address, r.address2) if p),
                 r.city,
                 r.state,
@@ -110,49 +172,51 @@ def spreadsheet_rows(
                 r.website,
                 r.conference_url,
                 r.conference_phone,
-                format_schedule(r.schedule),
+                _schedule_words(r),
                 r.hours,
                 "; ".join(r.meeting_types),
                 distance_text(distances.get(r.id), origin_label),
                 notes.get(r.id, ""),
-                label("status", r.status),
-                label("verification", r.verification),
+                vocab("status", r.status),
+                certainty(r, today).words,
                 r.source,
                 r.source_url,
                 r.as_of,
                 r.id,
                 r.county,
-                "; ".join(s.replace("_", " ") for s in r.services),
-                "; ".join(label("moud_services", m) for m in r.moud_services),
-                "; ".join(label("payment", p) for p in r.payment),
+                "; ".join(s.replace("_", " ") if english else vocab("services", s) for s in r.services),
+                "; ".join(vocab("moud_services", m) for m in r.moud_services),
+                "; ".join(vocab("payment", p) for p in r.payment),
             ]
         )
     return [[neutralise(cell) for cell in row] for row in rows]
 
 
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """The rows under a header line, as CSV bytes Excel opens correctly."""
+def csv_bytes(rows: list[list[str]], header: Sequence[str] | None = None) -> bytes:
+    """The rows under a header line (default: the current language's), as CSV bytes Excel opens correctly."""
     # CRLF line ends (RFC 4180, what Excel writes) and a BOM so Excel reads UTF-8 instead of the ANSI code page.
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
+    writer.writerow([neutralise(h) for h in (header or columns())])
     writer.writerows(rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(rows: list[list[str]], generated: datetime) -> bytes:
-    """The rows as an .xlsx workbook: bold frozen header, filters, wrapped text, string cells only."""
+def xlsx_bytes(rows: list[list[str]], generated: datetime, header: Sequence[str] | None = None) -> bytes:
+    """The rows as an .xlsx workbook: bold frozen header (default: the current language's), filters,
+    wrapped text, string cells only."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    header = [neutralise(h) for h in (header or columns())]
     book = Workbook()
     sheet = book.active
-    sheet.title = "Referral list"
+    sheet.title = t("printout.sheet_title")[:31]
     book.properties.creator = "Illinois Aftercare Directory"
     book.properties.created = generated.replace(tzinfo=None)
-    for row_index, row in enumerate([list(COLUMNS), *rows], start=1):
+    for row_index, row in enumerate([header, *rows], start=1):
         for col_index, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_index, column=col_index)
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_LIMIT]
@@ -163,8 +227,8 @@ def xlsx_bytes(rows: list[list[str]], generated: datetime) -> bytes:
                 cell.font = Font(bold=True)
             else:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col_index, name in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(col_index)].width = _WIDE_COLUMNS.get(name, 14)
+    for col_index, key in enumerate(COLUMN_KEYS, start=1):
+        sheet.column_dimensions[get_column_letter(col_index)].width = _WIDE_COLUMNS.get(key, 14)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
     buffer = io.BytesIO()
