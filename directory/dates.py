@@ -75,6 +75,15 @@ def long_date(day: date | datetime, lang: str | None = "en") -> str:
     return format_date(day, _LONG_DATE_PATTERN[code], locale=_WORDS_LOCALE[code])
 
 
+_FULL_DATE_PATTERN = {"en": "EEEE, MMMM d, y", "es": "EEEE d 'de' MMMM 'de' y"}
+
+
+def full_date(day: date | datetime, lang: str | None = "en") -> str:
+    """The day with its weekday and year: 'Tuesday, December 1, 2026' (en), 'martes 1 de diciembre de 2026' (es)."""
+    code = _lang(lang)
+    return format_date(day, _FULL_DATE_PATTERN[code], locale=_WORDS_LOCALE[code])
+
+
 def month_year(day: date | datetime, lang: str | None = "en") -> str:
     """The month with its year: 'June 2026' (en), 'junio de 2026' (es)."""
     code = _lang(lang)

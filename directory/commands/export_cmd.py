@@ -8,6 +8,11 @@ from pathlib import Path
 from directory.catalog import CatalogError
 from directory.render.exports import EXPORT_FORMATS, FontMissing, export_referral_list
 from directory.store import DB_HELP, Store, open_store
+from directory.translation import LANGUAGES
+
+LANG_HELP = (
+    "language of the file's words, dates and times: en or es (default en); catalog text stays as written"
+)
 
 
 def add_parser(sub) -> None:
@@ -15,6 +20,7 @@ def add_parser(sub) -> None:
     p.add_argument("--ids", required=True, help="resource ids, comma-separated, in the order to print")
     p.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS), help="file format")
     p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help=LANG_HELP)
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(run=run)
 
@@ -45,7 +51,7 @@ def run(args) -> int:
         )
         return 1
     try:
-        data = export_referral_list(resources, args.format)
+        data = export_referral_list(resources, args.format, lang=args.lang)
     except FontMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

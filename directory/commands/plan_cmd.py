@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 from directory.catalog import CatalogError
-from directory.commands.export_cmd import open_catalog
+from directory.commands.export_cmd import LANG_HELP, open_catalog
 from directory.plans import MAX_BYTES, PlanFileError, plan_from_json
 from directory.render.exports import FontMissing
 from directory.render.plan import catalog_crisis_lines, render_plan_html, render_plan_ics, render_plan_pdf
 from directory.store import DB_HELP
+from directory.translation import LANGUAGES
 
 
 def add_parser(sub) -> None:
@@ -27,6 +28,7 @@ def add_parser(sub) -> None:
     r.add_argument(
         "--paper", choices=("letter", "a4"), default="letter", help="PDF paper size (default letter)"
     )
+    r.add_argument("--lang", choices=LANGUAGES, default="en", help=LANG_HELP)
     r.add_argument("--db", help=DB_HELP)
     r.set_defaults(run=run)
 
@@ -62,13 +64,13 @@ def run(args) -> int:
     outputs = []
     try:
         if args.pdf:
-            outputs.append((args.pdf, render_plan_pdf(plan, resources, args.paper, catalog_lines=lines)))
+            pdf = render_plan_pdf(plan, resources, args.paper, catalog_lines=lines, lang=args.lang)
+            outputs.append((args.pdf, pdf))
         if args.html:
-            outputs.append(
-                (args.html, render_plan_html(plan, resources, catalog_lines=lines).encode("utf-8"))
-            )
+            html = render_plan_html(plan, resources, catalog_lines=lines, lang=args.lang)
+            outputs.append((args.html, html.encode("utf-8")))
         if args.ics:
-            outputs.append((args.ics, render_plan_ics(plan, resources)))
+            outputs.append((args.ics, render_plan_ics(plan, resources, lang=args.lang)))
     except FontMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

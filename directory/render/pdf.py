@@ -113,8 +113,19 @@ class PrintDocument(FPDF):
         self.set_y(-13)
         self.set_font("DejaVu", "", 8)
         self.set_text_color(90, 90, 90)
-        left = f"{self.doc_title} · {self.footer_text}" if self.footer_text else self.doc_title
-        self.cell(self.width * 0.8, 5, self.safe(left, 160))
+        left = self.safe(
+            f"{self.doc_title} · {self.footer_text}" if self.footer_text else self.doc_title, 160
+        )
+        room, size = self.width * 0.8 - 2 * self.c_margin, 8.0
+        # A longer language (Spanish runs about a fifth longer) gets a smaller footer, never one that runs
+        # into the page number; what still does not fit is cut with an ellipsis.
+        while self.get_string_width(left) > room and size > 6:
+            size -= 0.5
+            self.set_font("DejaVu", "", size)
+        while self.get_string_width(left) > room and len(left) > 1:
+            left = left[:-2] + "…"
+        self.cell(self.width * 0.8, 5, left)
+        self.set_font("DejaVu", "", 8)
         page = t("printout.page", self.lang, page=self.page_no(), pages="{nb}")
         self.cell(self.width * 0.2, 5, page, align="R")
         self.set_text_color(0, 0, 0)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from directory import phones, schedule
+from directory import dates, phones, schedule
 from directory.plans import SECTION_TITLES, Appointment, CarePlan, Medication, parse_when
 from directory.render.facts import (
     ItemFacts,
@@ -26,7 +26,7 @@ from directory.render.facts import (
 )
 from directory.schema import Resource
 from directory.sources import source_name
-from directory.words import ENGLISH, t, using, vocab
+from directory.words import ENGLISH, language, t, using, vocab
 
 CALENDAR_DAYS = 30
 # The English texts, as before (tests compare with them); the printout says them in its own language.
@@ -385,10 +385,14 @@ class PlanView:
 
 
 def appointment_facts(a: Appointment) -> tuple[tuple[str, str], ...]:
-    """An appointment's facts, its time written out ('June 3, 2026, 10:00 AM') first."""
+    """An appointment's facts, its day and time written out first: 'Wednesday, June 3, 2026, 10:00 AM'
+    (es: 'miércoles 3 de junio de 2026, 10:00 a. m.')."""
     when = parse_when(a.when)
     return (
-        (t("printout.when"), f"{long_date(when)}, {clock(f'{when:%H:%M}')}" if when else a.when),
+        (
+            t("printout.when"),
+            f"{dates.full_date(when, language())}, {clock(f'{when:%H:%M}')}" if when else a.when,
+        ),
         (t("printout.label_phone"), a.phone),
         (t("printout.what_to_bring"), a.what_to_bring),
         (t("printout.booked_by"), a.booked_by),
