@@ -116,18 +116,21 @@ class PrintDocument(FPDF):
         left = self.safe(
             f"{self.doc_title} · {self.footer_text}" if self.footer_text else self.doc_title, 160
         )
-        room, size = self.width * 0.8 - 2 * self.c_margin, 8.0
-        # A longer language (Spanish runs about a fifth longer) gets a smaller footer, never one that runs
-        # into the page number; what still does not fit is cut with an ellipsis.
-        while self.get_string_width(left) > room and size > 6:
-            size -= 0.5
-            self.set_font("DejaVu", "", size)
-        while self.get_string_width(left) > room and len(left) > 1:
-            left = left[:-2] + "…"
-        self.cell(self.width * 0.8, 5, left)
-        self.set_font("DejaVu", "", 8)
+        room = self.width * 0.8 - 2 * self.c_margin
         page = t("printout.page", self.lang, page=self.page_no(), pages="{nb}")
-        self.cell(self.width * 0.2, 5, page, align="R")
+        if self.get_string_width(left) <= room:
+            self.cell(self.width * 0.8, 5, left)
+            self.cell(self.width * 0.2, 5, page, align="R")
+        else:
+            # A longer language (Spanish runs about a fifth longer) takes two smaller lines, never one that
+            # runs into the page number; beyond two lines the text is cut with an ellipsis.
+            self.set_font("DejaVu", "", 7)
+            while self.get_string_width(left) > 2 * room - 10 and len(left) > 1:
+                left = left[:-2] + "…"
+            self.set_y(-15)
+            self.multi_cell(self.width * 0.8, 3.5, left, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.set_font("DejaVu", "", 8)
+            self.cell(self.width * 0.2, 5, page, align="R")
         self.set_text_color(0, 0, 0)
 
     def title_block(self, title: str, subtitle: str = "") -> None:
