@@ -12,7 +12,7 @@ from datetime import datetime
 
 from directory import maps, phones
 from directory.freshness import certainty, next_step
-from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
+from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query, county_words
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
 from directory.words import (
@@ -47,6 +47,7 @@ class Filter:
 
 FILTERS: tuple[Filter, ...] = (
     Filter("categories", "", "pills", tuple(Category.values())),
+    Filter("county", "where", "multiselect"),
     Filter("weekdays", "when", "pills", tuple(range(7))),
     Filter("times_of_day", "when", "pills", TIMES_OF_DAY),
     Filter("in_progress", "when", "toggle"),
@@ -64,7 +65,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("include_unconfirmed", "listing", "checkbox"),
     Filter("include_inactive", "listing", "checkbox"),
 )
-GROUPS = ("when", "how", "who", "cost", "listing")
+GROUPS = ("where", "when", "how", "who", "cost", "listing")
 _LABEL_KEYS = {
     "wheelchair": "find.wheelchair",
     "mat_friendly": "find.mat_friendly",
@@ -92,6 +93,8 @@ def value_label(name: str, value: object) -> str:
         return LANGUAGE_NAMES.get(str(value), str(value))
     if name == "subcategories":
         return subcategory_text(str(value))
+    if name == "county":
+        return county_words(str(value))
     field = {"categories": "category", "formats": "format"}.get(name, name)
     return vocab(field, str(value))
 
@@ -221,3 +224,16 @@ def card_text(result, now: datetime) -> CardText:
     )
     caption = md(source + " · " + sure.words)
     return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)
+
+
+def relaxed_lines(relaxed: Mapping[str, int]) -> list[str]:
+    """What an empty result would find with one filter cleared: "Without the “County” filter: 12 results",
+    the most helpful first; filters whose clearing finds nothing are left out."""
+    lines = []
+    for group, count in sorted(relaxed.items(), key=lambda item: -item[1]):
+        if count <= 0:
+            continue
+        name = t("find.group_when") if group == "schedule" else title(group)
+        key = "find.empty_relax_one" if count == 1 else "find.empty_relax"
+        lines.append(t(key, filter=name, count=count))
+    return lines

@@ -561,6 +561,11 @@ ENGLISH: dict[str, str] = {
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",
     "crisis.bar_911": "Emergency",
+    # --- session 3, fixes: county filter, relaxing an empty search ---
+    "find.county": "County",
+    "find.group_where": "Where",
+    "find.empty_relax": "Without the “{filter}” filter: {count} results.",
+    "find.empty_relax_one": "Without the “{filter}” filter: 1 result.",
 }
 
 
