@@ -7,14 +7,12 @@ whose notes doubt it is open is imported as unconfirmed, or inactive when the no
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from pathlib import Path
 
 from directory import geo, guard, schedule
-from directory.importers.project_csv import decode_text
+from directory.importers.cited_rows import read_rows, source_file
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, split_list, validate
 
 SOURCE_KEYS = {
@@ -145,37 +143,20 @@ def normalise_date(text: str, fallback: str) -> str:
 
 
 @guard.entry
-def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
-    """Read the compiled CSVs in a folder (or one of them) into records."""
-    path = Path(source)
-    files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in SOURCE_KEYS)
+def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
+    """Read the compiled CSVs in a folder (or one of them, or an uploaded file's bytes named `file`)."""
+    if isinstance(source, bytes):
+        inputs = [source_file(source, "compiled.csv", file)]
+    else:
+        path = Path(source)
+        files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in SOURCE_KEYS)
+        inputs = [source_file(f, f.name) for f in files]
     ingested = ingested or date.today().isoformat()
     result = ImportResult()
-    for file in files:
-        text, errors, warnings = decode_text(file.read_bytes(), file.name)
-        result.errors.extend(errors)
-        result.warnings.extend(warnings)
-        if text is None:
-            continue
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        missing = REQUIRED - set(reader.fieldnames or ())
-        if missing:
-            result.errors.append(
-                Problem(
-                    1,
-                    ", ".join(sorted(missing)),
-                    "missing columns of the compiled-resources layout",
-                    file.name,
-                )
-            )
-            continue
-        source_key = SOURCE_KEYS.get(file.name, "compiled-" + file.stem.replace("_", "-"))
-        for row in reader:
-            line = reader.line_num
-            if not any((v or "").strip() for v in row.values()):
-                continue
-            result.rows_read += 1
-            record, problems = _to_resource(row, source_key, ingested, file.name, line)
+    for data, name in inputs:
+        source_key = SOURCE_KEYS.get(name, "compiled-" + Path(name).stem.replace("_", "-"))
+        for line, row in read_rows(data, name, REQUIRED, "compiled-resources", result):
+            record, problems = _to_resource(row, source_key, ingested, name, line)
             if record is None or problems:
                 result.errors.extend(problems)
             else:
