@@ -109,9 +109,7 @@ def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str 
         phones, phone_problems = normalize_phones(texts)
         for message in phone_problems:
             result.warnings.append(
-                Problem(
-                    line, "phone", f"{message}; the number was left off and nothing was guessed", name
-                )
+                Problem(line, "phone", f"{message}; the number was left off and nothing was guessed", name)
             )
         if not phones:
             result.errors.append(

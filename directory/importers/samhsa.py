@@ -278,9 +278,7 @@ def read_rows(
             result.rows_read += 1
             item, phone_problems = row_from_csv(layout, row, name, line, label, as_of)
             for message in phone_problems:
-                result.warnings.append(
-                    Problem(line, "phone", f"{message}; the number was left off", name)
-                )
+                result.warnings.append(Problem(line, "phone", f"{message}; the number was left off", name))
             if not item.name1:
                 result.errors.append(
                     Problem(line, "name1", "the facility has no name; the row was left out", name)
