@@ -59,7 +59,7 @@ def phone_lines(phone: str, text: str) -> tuple[list[str], list[str]]:
         if call_text:
             lines += [call_text.group(1), f"text {call_text.group(1)}"]
             continue
-        zip_text = re.match(r"^text your zip code to\s+(\d{4,6})\b", part, re.I)
+        zip_text = re.match(r"^text (?:your\s+)?zip code to\s+(\d{4,6})\b", part, re.I)
         if zip_text:
             lines.append(f"text {zip_text.group(1)}")
             said.append(f"Text your ZIP code to {zip_text.group(1)}.")
