@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from directory.geo import Place
+from directory.meetings import Finder
 from directory.search import Query, Result, SearchResults, search
-from directory.words import t, where_text
+from directory.words import md, md_link, t, where_text
 
 RADII = (10.0, 25.0, 50.0, 100.0)
 NALOXONE = (
@@ -107,3 +108,23 @@ def meetings_near(index, place: Place | None, now: datetime | None = None) -> Se
         categories=("support_group",),
     )
     return search(index, query, now=now, limit=20)
+
+
+def meeting_finders(index, place: Place | None) -> list[Finder]:
+    """Each fellowship's own meeting finder for the plan's schedule when fewer than five confirmed meetings
+    are near `place` (the Find page's "find more meetings" block); [] otherwise or without a place."""
+    if index is None:
+        return []
+    found = meetings_near(index, place)
+    return found.meeting_finders if found is not None else []
+
+
+def finders_text(index, place: Place | None) -> str:
+    """The finders as Markdown ("Find more meetings near 61602 (Peoria)", then one link a line; catalog
+    text escaped), or "" when there are none to show."""
+    finders = meeting_finders(index, place)
+    if not finders:
+        return ""
+    links = [md_link(f"{f.fellowship}: {f.name}" if f.fellowship else f.name, f.url) for f in finders]
+    head = f"**{t('meetings.finders_title', place=md(place.label))}**  \n{t('meetings.finders_intro')}"
+    return head + "  \n" + "  \n".join(x for x in links if x)
