@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from directory.geo import Place
-from directory.meetings import Finder
+from directory.meetings import MEETINGS_ENOUGH, Finder
 from directory.search import Query, Result, SearchResults, search
 from directory.words import md, md_link, t, where_text
 
@@ -95,7 +95,9 @@ def picks_for_section(index, place: Place | None, section: str, *, limit: int = 
     return out
 
 
-def meetings_near(index, place: Place | None, now: datetime | None = None) -> SearchResults | None:
+def meetings_near(
+    index, place: Place | None, now: datetime | None = None, *, limit: int = 20
+) -> SearchResults | None:
     """A meeting search near `place` for the plan's schedule: confirmed meetings, and when there are fewer
     than five, the unconfirmed and online ones and the fellowships' finders (see `search`)."""
     if place is None:
@@ -107,7 +109,7 @@ def meetings_near(index, place: Place | None, now: datetime | None = None) -> Se
         radius=10,
         categories=("support_group",),
     )
-    return search(index, query, now=now, limit=20)
+    return search(index, query, now=now, limit=limit)
 
 
 def meeting_finders(index, place: Place | None) -> list[Finder]:
@@ -115,8 +117,21 @@ def meeting_finders(index, place: Place | None) -> list[Finder]:
     are near `place` (the Find page's "find more meetings" block); [] otherwise or without a place."""
     if index is None:
         return []
-    found = meetings_near(index, place)
-    return found.meeting_finders if found is not None else []
+    found = meetings_near(index, place, limit=200)
+    if found is None or found.confirmed_meetings >= MEETINGS_ENOUGH:
+        return []
+    # The plan lists no result cards, so the directories among the results are finders here too.
+    listed = [
+        Finder(x.resource.name, x.resource.fellowship, x.resource.website, x.resource.id)
+        for x in found.results
+        if not x.resource.schedule and x.resource.website.startswith(("https://", "http://"))
+    ]
+    out, seen = [], set()
+    for finder in sorted([*listed, *found.meeting_finders], key=lambda f: (f.fellowship, f.name)):
+        if finder.url not in seen:
+            seen.add(finder.url)
+            out.append(finder)
+    return out
 
 
 def finders_text(index, place: Place | None) -> str:
