@@ -12,7 +12,7 @@ from datetime import datetime
 
 from directory import maps, phones
 from directory.freshness import certainty, next_step
-from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query, county_words
+from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
 from directory.words import (
@@ -94,9 +94,19 @@ def value_label(name: str, value: object) -> str:
     if name == "subcategories":
         return subcategory_text(str(value))
     if name == "county":
-        return county_words(str(value))
+        return county_label(str(value))
     field = {"categories": "category", "formats": "format"}.get(name, name)
     return vocab(field, str(value))
+
+
+def county_label(value: str) -> str:
+    """A county filter value as the screen shows it: "Peoria County", "Lake County, IN"; a county-level
+    city keeps its name ("Saint Louis City, MO")."""
+    name, _, state = value.partition(" (")
+    state = state.rstrip(")")
+    if name.lower().endswith((" city", " county")):
+        return f"{name}, {state}" if state else name
+    return t("find.county_state", name=name, state=state) if state else t("find.county_name", name=name)
 
 
 def choices(item: Filter, facets: Mapping[str, Mapping[str, int]], current: object) -> list:

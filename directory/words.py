@@ -566,6 +566,8 @@ ENGLISH: dict[str, str] = {
     "find.group_where": "Where",
     "find.empty_relax": "Without the “{filter}” filter: {count} results.",
     "find.empty_relax_one": "Without the “{filter}” filter: 1 result.",
+    "find.county_name": "{name} County",
+    "find.county_state": "{name} County, {state}",
 }
 
 

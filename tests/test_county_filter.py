@@ -125,3 +125,12 @@ def test_the_command_line_takes_county(tmp_path, capsys):
                  "support_group"]) == 0  # fmt: skip
     text = capsys.readouterr().out
     assert "in Sangamon County" in text and "Without the “County” filter: 3 results." in text
+
+
+def test_county_labels_in_spanish_and_for_a_county_level_city():
+    from directory.translation import using
+
+    assert filters.county_label("Saint Louis City (MO)") == "Saint Louis City, MO"
+    with using("es"):
+        assert filters.county_label("Peoria") == "Condado de Peoria"
+        assert filters.county_label("Lake (IN)") == "Condado de Lake, IN"
