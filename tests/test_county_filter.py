@@ -134,3 +134,19 @@ def test_county_labels_in_spanish_and_for_a_county_level_city():
     with using("es"):
         assert filters.county_label("Peoria") == "Condado de Peoria"
         assert filters.county_label("Lake (IN)") == "Condado de Lake, IN"
+
+
+def test_health_centres_get_their_citys_county_only_when_it_is_one(shared_data):
+    """The HRSA file names no county: a site takes its city's county when every ZIP of the city lies in
+    it (Peoria → Peoria), and none for a city in several counties (Aurora), so the county filter finds it."""
+    from directory import geo
+    from directory.importers import hrsa_health_centers
+
+    assert geo.city_county("Peoria") == "Peoria" and geo.city_county("Aurora") == ""
+    records = hrsa_health_centers.parse(shared_data / "health_centers").records
+    by_city = {(r.city, r.county) for r in records}
+    assert ("Peoria", "Peoria") in by_city and ("Quincy", "Adams") in by_city
+    assert all(county == "" for city, county in by_city if city == "Aurora")
+    assert sum(1 for r in records if r.county) >= 400
+    found = search(SearchIndex.from_records(records), Query(county=("Peoria",)))
+    assert found.total and {x.resource.county for x in found.results} == {"Peoria"}
