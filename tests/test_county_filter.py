@@ -124,6 +124,24 @@ def test_the_command_line_takes_county(tmp_path, capsys):
     assert main(["search", "--db", str(db), "--near", "60614", "--county", "Sangamon", "--category",
                  "support_group"]) == 0  # fmt: skip
     text = capsys.readouterr().out
+    assert (
+        main(
+            [
+                "search",
+                "--db",
+                str(db),
+                "--near",
+                "60614",
+                "--county",
+                "Sangamon",
+                "--category",
+                "support_group",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["relaxed"]["county"] > 0
     assert "in Sangamon County" in text and "Without the “County” filter: 3 results." in text
 
 

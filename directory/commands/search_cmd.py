@@ -173,6 +173,7 @@ def _as_json(found: SearchResults) -> str:
         else {"label": place.label, "latitude": place.latitude, "longitude": place.longitude},
         "results": [_json_result(r) for r in found.results],
         "facets": found.facets,
+        "relaxed": found.relaxed,  # with no results: how many each filter group would give if cleared
         "confirmed_meetings": found.confirmed_meetings,
         "unconfirmed_meetings": [_json_result(r) for r in found.unconfirmed_meetings],
         "online_meetings": [_json_result(r) for r in found.online_meetings],
