@@ -41,8 +41,10 @@ MAX_ROWS = 1000  # detail rows shown per report table; a saved report keeps at m
 # The app waits for a feed while a person watches: shorter than the command line's 20 s and 3 retries,
 # one request within 30 s whatever the server does, and one feed (pages and retries) within 60 s.
 APP_FETCH = FetchOptions(timeout=15.0, retries=2, backoff=1.0, request_deadline=30.0, deadline=60.0)
-# Formats whose importer reads an uploaded file's bytes; the others read folders at build time.
-UPLOAD_FORMATS = ("csv", "meeting-guide", "bmlt", "findtreatment", "hsds")
+# Formats whose importer reads an uploaded file's bytes; the others read folders at build time. SAMHSA and
+# CMS OTP read bytes too, but one of their files alone is not what the build merges (SAMHSA's files with
+# each other and with CMS's phones): an upload would undo the merge, so they are not offered here.
+UPLOAD_FORMATS = ("csv", "meeting-guide", "bmlt", "findtreatment", "hsds", "compiled", "crisis")
 
 
 # --------------------------------------------------------------------------- reports

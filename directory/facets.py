@@ -7,6 +7,7 @@ Everything here works on the numpy columns of a `directory.search.SearchIndex`; 
 from __future__ import annotations
 
 import re
+import weakref
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -31,6 +32,7 @@ FACET_GROUPS = (
     "moud_services",
     "mat_friendly",
     "wheelchair",
+    "county",
 )
 SINGLE_GROUPS = {"categories": "category", "subcategories": "subcategory", "formats": "format"}
 MULTI_GROUPS = {
@@ -124,6 +126,8 @@ class Selection:
             wanted = getattr(query, group)
             if wanted:
                 self._groups[group] = multi.mask(wanted, index.size, rows)
+        if query.county:
+            self._groups["county"] = self.county_mask(query.county, rows)
         care = self.care_mask(query.care_for, rows)
         if care is not None:
             self._groups["care_for"] = care
@@ -218,6 +222,34 @@ class Selection:
             return ~treatment | mental
         substance = index.services.mask(("substance_use",), n, rows)
         return ~(treatment & mental & ~substance)
+
+    def county_mask(self, wanted, rows: np.ndarray | None = None) -> np.ndarray:
+        """Records a county filter keeps: those in one of the counties, regional ones whose area names one
+        of them (Illinois counties only: areas are Illinois's), and those that serve everywhere."""
+        index = self.index
+        counties = county_column(index)
+        keys = {_county_key(w) for w in wanted}
+        codes = [i for i, value in enumerate(counties.values) if _county_key(value) in keys]
+        mask = np.isin(_pick(counties.codes, rows), np.array(codes, dtype=np.int32))
+        remote = index.remote
+        if all(
+            w.endswith(")") for w in wanted
+        ):  # only border counties: Illinois's statewide lines do not serve them
+            remote = remote & ~index.is_any("coverage", ("statewide",))
+        mask |= _pick(remote, rows)
+        areas = {_area_key(w) for w in wanted if not w.endswith(")")}
+        if areas and len(index.regional_rows):
+            hit_unique = np.array(
+                [
+                    any(a.startswith("county:") and _area_key(a[7:]) in areas for a in u)
+                    for u in index.area_uniques
+                ],
+                dtype=bool,
+            )
+            regional = np.zeros(index.size, dtype=bool)
+            regional[index.regional_rows] = hit_unique[index.area_codes[index.regional_rows]]
+            mask |= _pick(regional, rows)
+        return mask
 
     def _in_area(self) -> np.ndarray:
         """Regional rows whose service area holds the searched place (its county, its city, or a radius)."""
@@ -333,6 +365,11 @@ class Selection:
                 mask &= other
         return mask
 
+    def relaxed(self) -> dict[str, int]:
+        """For each filter group in use, how many records would match without it (what an empty result
+        can offer to relax); "schedule" stands for the day, time and "now" filters together."""
+        return {group: int(np.count_nonzero(self._others(group))) for group in self._groups}
+
     def others(self, group: str) -> np.ndarray:
         """The base and every group's mask except `group`'s: what a facet of `group` counts within."""
         return self._spread(self._others(group))
@@ -358,6 +395,10 @@ class Selection:
         for group, multi in index.list_columns.items():
             counts = multi.counts(rows(group))
             out[group] = {value: int(c) for value, c in zip(multi.labels, counts)}
+        counties = county_column(index)
+        county_codes = counties.codes[rows("county")]
+        counts = np.bincount(county_codes[county_codes >= 0], minlength=len(counties.values))
+        out["county"] = {value: int(c) for value, c in zip(counties.values, counts)}
         care_rows = rows("care_for")
         out["care_for"] = {
             value: int(np.count_nonzero(mask)) if mask is not None else len(care_rows)
@@ -427,6 +468,52 @@ class Selection:
             starts = (np.cumsum(lengths) - lengths)[has]
             out[has] = np.minimum.reduceat(minutes, starts)
         return out
+
+
+class Counties:
+    """The county of every record as the county filter names it, and the names in the order it lists them."""
+
+    def __init__(self, codes: np.ndarray, values: list[str]) -> None:
+        self.codes, self.values = codes, values  # codes: index into values, -1 for a record without a county
+
+
+_COUNTIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def county_value(county: str, state: str) -> str:
+    """The county filter's value for a record: "Peoria" in Illinois, "Lake (IN)" across the border, "" without."""
+    county, state = (county or "").strip(), (state or "").strip().upper()
+    if not county:
+        return ""
+    return county if state in ("", "IL") else f"{county} ({state})"
+
+
+def county_column(index) -> Counties:
+    """Every record's county value (computed once per index from its county and state columns): Illinois
+    counties first in alphabetical order, then the border states' counties by state."""
+    found = _COUNTIES.get(index)
+    if found is not None:
+        return found
+    c_codes, c_uniques, _ = index.single_columns["county"]
+    s_codes, s_uniques, _ = index.single_columns["state"]
+    width = max(len(s_uniques), 1)
+    pairs, inverse = np.unique(c_codes.astype(np.int64) * width + s_codes, return_inverse=True)
+    names = [county_value(c_uniques[p // width], s_uniques[p % width]) for p in pairs.tolist()]
+    values = sorted(
+        {n for n in names if n},
+        key=lambda v: (v.endswith(")"), v[-3:-1] if v.endswith(")") else "", v.casefold()),
+    )
+    position = {v: i for i, v in enumerate(values)}
+    per_pair = np.array([position.get(n, -1) for n in names], dtype=np.int32)
+    found = Counties(per_pair[inverse.reshape(-1)] if len(pairs) else np.zeros(0, dtype=np.int32), values)
+    _COUNTIES[index] = found
+    return found
+
+
+def _county_key(value: str) -> str:
+    """A county value compared loosely ("St. Clair" = "saint clair"), keeping its state apart."""
+    name, _, state = value.partition(" (")
+    return f"{_area_key(name)}|{state.rstrip(')').upper()}"
 
 
 def _pick(mask: np.ndarray, rows: np.ndarray | None) -> np.ndarray:

@@ -47,6 +47,7 @@ class Filter:
 
 FILTERS: tuple[Filter, ...] = (
     Filter("categories", "", "pills", tuple(Category.values())),
+    Filter("county", "where", "multiselect"),
     Filter("weekdays", "when", "pills", tuple(range(7))),
     Filter("times_of_day", "when", "pills", TIMES_OF_DAY),
     Filter("in_progress", "when", "toggle"),
@@ -64,7 +65,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("include_unconfirmed", "listing", "checkbox"),
     Filter("include_inactive", "listing", "checkbox"),
 )
-GROUPS = ("when", "how", "who", "cost", "listing")
+GROUPS = ("where", "when", "how", "who", "cost", "listing")
 _LABEL_KEYS = {
     "wheelchair": "find.wheelchair",
     "mat_friendly": "find.mat_friendly",
@@ -92,8 +93,20 @@ def value_label(name: str, value: object) -> str:
         return LANGUAGE_NAMES.get(str(value), str(value))
     if name == "subcategories":
         return subcategory_text(str(value))
+    if name == "county":
+        return county_label(str(value))
     field = {"categories": "category", "formats": "format"}.get(name, name)
     return vocab(field, str(value))
+
+
+def county_label(value: str) -> str:
+    """A county filter value as the screen shows it: "Peoria County", "Lake County, IN"; a county-level
+    city keeps its name ("Saint Louis City, MO")."""
+    name, _, state = value.partition(" (")
+    state = state.rstrip(")")
+    if name.lower().endswith((" city", " county")):
+        return f"{name}, {state}" if state else name
+    return t("find.county_state", name=name, state=state) if state else t("find.county_name", name=name)
 
 
 def choices(item: Filter, facets: Mapping[str, Mapping[str, int]], current: object) -> list:
@@ -221,3 +234,16 @@ def card_text(result, now: datetime) -> CardText:
     )
     caption = md(source + " · " + sure.words)
     return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)
+
+
+def relaxed_lines(relaxed: Mapping[str, int]) -> list[str]:
+    """What an empty result would find with one filter cleared: "Without the “County” filter: 12 results",
+    the most helpful first; filters whose clearing finds nothing are left out."""
+    lines = []
+    for group, count in sorted(relaxed.items(), key=lambda item: -item[1]):
+        if count <= 0:
+            continue
+        name = t("find.group_when") if group == "schedule" else title(group)
+        key = "find.empty_relax_one" if count == 1 else "find.empty_relax"
+        lines.append(t(key, filter=name, count=count))
+    return lines

@@ -127,6 +127,16 @@ def _zip_place(zip_code: str) -> Place | None:
     return Place(float(r["lat"]), float(r["long"]), label, "zip", r["zip_code"], r["city"], _county(r))
 
 
+def city_county(city: str, state: str = "IL") -> str:
+    """The county of a city when every ZIP of it lies in that one county ("Peoria" -> "Peoria"); "" for a
+    city the gazetteer does not know or one whose ZIPs lie in several (Aurora, Elgin): never a guess."""
+    entry = _cities().get((_key(_words(city)), state.upper()))
+    if entry is None:
+        return ""
+    counties = {_county(r) for r in entry["main"] or entry["alias"]}
+    return counties.pop() if len(counties) == 1 else ""
+
+
 def _city_place(words: list[str], state: str) -> Place | None:
     """The mean of a city's active standard ZIP centres (all its ZIPs when it has none), or None."""
     entry = _cities().get((_key(words), state.upper()))

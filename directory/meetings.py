@@ -63,7 +63,9 @@ def add_meeting_help(found, plan: Selection, results_of: Callable) -> None:
     online = index.is_any("format", ("online", "hybrid")) & (index.remote | index.regional) & index.has_slots
     rows = np.flatnonzero(around.final & groups & online & ~shown)
     found.online_meetings = results_of(around, around.order(rows, EXTRA_LIMIT), now)
-    directories = np.flatnonzero(around.final & groups & ~index.has_slots)
+    # A directory the results already list (with its website link) is not repeated as a finder: a listing
+    # is shown once. The results are the first query's, so a Tuesday search still offers the directories.
+    directories = np.flatnonzero(around.final & groups & ~index.has_slots & ~plan.final)
     finders, seen = [], set()
     for resource in sorted(index.resources(directories.tolist()), key=lambda r: (r.fellowship, r.name)):
         url = resource.website

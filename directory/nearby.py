@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from directory.geo import Place
+from directory.meetings import MEETINGS_ENOUGH, Finder
 from directory.search import Query, Result, SearchResults, search
-from directory.words import t, where_text
+from directory.words import md, md_link, t, where_text
 
 RADII = (10.0, 25.0, 50.0, 100.0)
 NALOXONE = (
@@ -94,7 +95,9 @@ def picks_for_section(index, place: Place | None, section: str, *, limit: int = 
     return out
 
 
-def meetings_near(index, place: Place | None, now: datetime | None = None) -> SearchResults | None:
+def meetings_near(
+    index, place: Place | None, now: datetime | None = None, *, limit: int = 20
+) -> SearchResults | None:
     """A meeting search near `place` for the plan's schedule: confirmed meetings, and when there are fewer
     than five, the unconfirmed and online ones and the fellowships' finders (see `search`)."""
     if place is None:
@@ -106,4 +109,37 @@ def meetings_near(index, place: Place | None, now: datetime | None = None) -> Se
         radius=10,
         categories=("support_group",),
     )
-    return search(index, query, now=now, limit=20)
+    return search(index, query, now=now, limit=limit)
+
+
+def meeting_finders(index, place: Place | None) -> list[Finder]:
+    """Each fellowship's own meeting finder for the plan's schedule when fewer than five confirmed meetings
+    are near `place` (the Find page's "find more meetings" block); [] otherwise or without a place."""
+    if index is None:
+        return []
+    found = meetings_near(index, place, limit=200)
+    if found is None or found.confirmed_meetings >= MEETINGS_ENOUGH:
+        return []
+    # The plan lists no result cards, so the directories among the results are finders here too.
+    listed = [
+        Finder(x.resource.name, x.resource.fellowship, x.resource.website, x.resource.id)
+        for x in found.results
+        if not x.resource.schedule and x.resource.website.startswith(("https://", "http://"))
+    ]
+    out, seen = [], set()
+    for finder in sorted([*listed, *found.meeting_finders], key=lambda f: (f.fellowship, f.name)):
+        if finder.url not in seen:
+            seen.add(finder.url)
+            out.append(finder)
+    return out
+
+
+def finders_text(index, place: Place | None) -> str:
+    """The finders as Markdown ("Find more meetings near 61602 (Peoria)", then one link a line; catalog
+    text escaped), or "" when there are none to show."""
+    finders = meeting_finders(index, place)
+    if not finders:
+        return ""
+    links = [md_link(f"{f.fellowship}: {f.name}" if f.fellowship else f.name, f.url) for f in finders]
+    head = f"**{t('meetings.finders_title', place=md(place.label))}**  \n{t('meetings.finders_intro')}"
+    return head + "  \n" + "  \n".join(x for x in links if x)

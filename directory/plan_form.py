@@ -31,6 +31,7 @@ from directory.plans import (
 from directory.referrals import ReferralList
 from directory.render.plan import render_plan_html, render_plan_ics, render_plan_pdf
 from directory.schema import Resource
+from directory.words import t
 
 KEY_PREFIX = "cp."  # every widget of the form has a key starting with this, so opening a file can reset them
 # Sections that only switch fixed text on or off; the page shows their switches together at the end.
@@ -287,8 +288,12 @@ def cell_text(value: object) -> str:
 
 
 def resource_names(resources: Iterable[Resource]) -> dict[str, str]:
-    """Id -> the name a picker shows."""
-    return {r.id: r.name.strip() or NO_NAME for r in resources}
+    """Id -> the name a picker shows; an unconfirmed listing is badged "not confirmed — check before going"."""
+    return {
+        r.id: (r.name.strip() or NO_NAME)
+        + (f" ({t('age.unconfirmed').lower()})" if r.verification == "unconfirmed" else "")
+        for r in resources
+    }
 
 
 def choices(field: Field, resources: Sequence[Resource]) -> list[str]:

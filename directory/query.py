@@ -61,6 +61,7 @@ LANGUAGE_NAMES = {
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _SUBCATEGORY_RE = re.compile(r"^[a-z0-9_]{1,60}$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
+_COUNTY_RE = re.compile(r"^[A-Za-z][A-Za-z .'-]{0,59}( \([A-Za-z]{2}\))?$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ class Query:
     text: str = ""
     sort: str = "distance"
     care_for: str = DEFAULT_CARE_FOR  # for treatment: substance_use, mental_health or both
+    # Counties as `directory.facets.county_value` writes them: "Peoria" in Illinois, "Lake (IN)" across the
+    # border. Listings that serve everywhere (statewide, national, online, by phone) are kept: they serve
+    # that county too; regional ones are kept when their area names the county.
+    county: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -286,6 +291,15 @@ def _language(part: str) -> str | None:
     return part if _LANG_RE.match(part) else None
 
 
+def _county(part: str) -> str | None:
+    cleaned = _clean_text(part, 70)
+    if not _COUNTY_RE.match(cleaned):
+        return None
+    if cleaned.endswith(")"):  # "lake (in)" -> "lake (IN)": the state code reads in capitals
+        cleaned = cleaned[:-3] + cleaned[-3:].upper()
+    return cleaned
+
+
 def _flag(name: str, key: str):
     def parse(value: str, out: dict, notes: list[str]) -> None:
         text = value.strip().lower()
@@ -340,6 +354,7 @@ _LIST_KEYS = {
     "lang": "languages",
     "pay": "payment",
     "moud": "moud_services",
+    "county": "county",
 }
 _FLAG_KEYS = {
     "now": "in_progress",
@@ -359,6 +374,7 @@ _LIST_CHECKS = {
     "languages": _language,
     "payment": _in(Payment.values()),
     "moud_services": _in(MoudService.values()),
+    "county": _county,
 }
 _PARSERS = {
     "q": _text("text", MAX_TEXT),
@@ -416,6 +432,14 @@ def _lower_label(field_name: str, value: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
+def county_words(value: str) -> str:
+    """A county filter value as words: "Peoria County", "Lake County, IN", "Saint Louis City, MO"."""
+    name, _, state = value.partition(" (")
+    state = state.rstrip(")")
+    words = name if name.lower().endswith((" city", " county")) else f"{name} County"
+    return f"{words}, {state}" if state else words
+
+
 def describe(query: Query, place: Any = None) -> str:
     """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish"."""
     subject = (
@@ -456,6 +480,8 @@ def describe(query: Query, place: Any = None) -> str:
         rest.append(" or ".join(when))
     if query.languages:
         rest.append("in " + _either([LANGUAGE_NAMES.get(code, code) for code in query.languages]))
+    if query.county:
+        rest.append("in " + _either([county_words(c) for c in query.county]))
     if query.populations:
         rest.append("for " + _either([_lower_label("populations", p) for p in query.populations]))
     if query.payment:

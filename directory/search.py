@@ -90,6 +90,8 @@ _COLUMNS = (
     "services",
     "service_area",
     "date_basis",
+    "county",
+    "state",
 )
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
 _REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
@@ -121,6 +123,8 @@ class SearchResults:
     description: str = ""
     # With no results: how many unconfirmed listings would match, so the page can offer to include them.
     unconfirmed_matches: int = 0
+    # With no results: for each filter group in use, how many would match without it (directory.facets).
+    relaxed: dict[str, int] = field(default_factory=dict)
     # A meeting search with fewer than MEETINGS_ENOUGH confirmed meetings also carries what a patient can
     # still act on: the unconfirmed meetings that match (shown inline, badged), online meetings and
     # directories, and each fellowship's own meeting finder (links the catalog's cited rows hold).
@@ -185,6 +189,8 @@ class SearchIndex:
             "verification",
             "mat_friendly",
             "date_basis",
+            "county",  # with "state", the county filter's values (directory.facets.county_value)
+            "state",
         ):
             factor: _Factor = columns[name]
             self.single_columns[name] = (
@@ -521,6 +527,7 @@ def search(
         message="",
         description=description,
         unconfirmed_matches=unconfirmed,
+        relaxed=plan.relaxed() if not len(rows) else {},
     )
     if asks_for_meetings(query):
         add_meeting_help(found, plan, _results)

@@ -755,6 +755,13 @@ ENGLISH: dict[str, str] = {
     "printout.section_consent": "About this copy",
     "printout.section_signatures": "Signatures",
     "printout.section_sources": "Resources and sources",
+    # --- session 3, fixes: county filter, relaxing an empty search ---
+    "find.county": "County",
+    "find.group_where": "Where",
+    "find.empty_relax": "Without the “{filter}” filter: {count} results.",
+    "find.empty_relax_one": "Without the “{filter}” filter: 1 result.",
+    "find.county_name": "{name} County",
+    "find.county_state": "{name} County, {state}",
 }
 
 

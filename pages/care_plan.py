@@ -91,6 +91,10 @@ def nearby_picks(section: str) -> None:
             args=(rid,),
             help=t("plan.pick_help"),
         )
+    if section == "schedule" and (
+        finders := nearby.finders_text(state.get("search_index"), state.get("last_place"))
+    ):
+        st.markdown(finders)  # fewer than five confirmed meetings near: each fellowship's own finder
 
 
 def add_row(field: form.Field, key: str) -> None:

@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from components.shell import require_shell
 from directory import maps
+from directory.catalog import CatalogBusy
 from directory.freshness import certainty, next_step
 from directory.query import LANGUAGE_NAMES
 from directory.schema import WEEKDAY_NAMES
@@ -57,7 +58,11 @@ def send_report(resource_id: str) -> None:
     elif not problem:
         state["_report_outcome"] = ("warning", t("details.report_empty"))
     else:
-        catalog.add_correction(resource_id, problem[:1000], contact[:200])
+        try:
+            catalog.add_correction(resource_id, problem[:1000], contact[:200])
+        except CatalogBusy as busy:  # another writer holds the store: the typed report stays for a retry
+            state["_report_outcome"] = ("warning", str(busy))
+            return
         state["reports_sent"] = state.get("reports_sent", 0) + 1
         state["report_problem"] = state["report_contact"] = ""
         state["_report_outcome"] = ("success", t("details.report_thanks"))

@@ -204,6 +204,8 @@ if found.total == 0:
         if found.unconfirmed_matches
         else t("find.empty")
     )
+    for line in filters.relaxed_lines(found.relaxed):  # what one filter fewer would find
+        st.markdown(line)
     wider = next((r for r in filters.RADII if r > query.radius), None)
     if wider and (query.place or query.has_location):
         st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))

@@ -73,3 +73,30 @@ def test_details_of_a_listing_without_a_phone_say_where_to_find_one(tmp_path, mo
     )
     assert "No phone listed" not in markdown_text(other)  # a listing with a phone needs no next step
     assert not at.exception and not other.exception
+
+
+def test_a_busy_catalog_gives_the_busy_sentence_not_an_error(app, tmp_path, monkeypatch):
+    """A report sent while another writer holds the SQLite lock says "try again in a moment"; nothing is
+    stored, no Streamlit error or exception shows, and the typed text stays for the next try."""
+    import sqlite3
+
+    from directory import catalog as store
+
+    monkeypatch.setattr(store, "BUSY_WAIT", 0.05)
+    at = open_page(app, "pages/details.py", id="test-1")
+    writer = sqlite3.connect(tmp_path / "catalog.db", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        at.text_area(key="report_problem").input("generated test report while busy").run()
+        at.button(key="report_send").click().run()
+        assert not at.exception and not at.error
+        assert any("try again in a moment" in w.value for w in at.warning)
+        assert not any("Thank" in s.value for s in at.success)
+        assert at.text_area(key="report_problem").value == "generated test report while busy"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with Catalog(tmp_path / "catalog.db") as catalog:
+        assert catalog.corrections("open") == []
+    at.button(key="report_send").click().run()
+    assert any("Thank" in s.value for s in at.success)

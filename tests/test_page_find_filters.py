@@ -26,6 +26,7 @@ CHOICES = [
     ("languages", "en", "Generated test support group 1"),
     ("payment", "medicaid", "Generated test treatment 5"),
     ("moud_services", "buprenorphine", "Generated test treatment 5"),
+    ("county", "Cook", "Generated test support group 1"),
 ]
 MULTI = {f.name for f in FILTERS if f.widget in ("pills", "multiselect")}
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from directory import catalog as catalog_module
+from directory import filters
 from directory.freshness import certainty
 from directory.query import CARE_FOR, DAY_KEYS, SORTS, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAYS, format_schedule, label, resource_to_row
@@ -28,6 +29,7 @@ _LIST_OPTIONS = {
     "language": "lang",
     "payment": "pay",
     "moud": "moud",
+    "county": "county",
 }
 
 
@@ -64,6 +66,12 @@ def add_parser(subparsers) -> None:
     p.add_argument("--language", action="append", default=[], help="two-letter code, e.g. es")
     p.add_argument("--payment", action="append", default=[])
     p.add_argument("--moud", action="append", default=[], help="methadone, buprenorphine or naltrexone")
+    p.add_argument(
+        "--county",
+        action="append",
+        default=[],
+        help='county, e.g. Peoria; a border county with its state: "Lake (IN)" (statewide and national listings stay)',
+    )
     p.add_argument("--mat-friendly", action="store_true", help="welcomes people on MOUD")
     p.add_argument("--wheelchair", action="store_true")
     p.add_argument("--verified-within", type=int, metavar="MONTHS")
@@ -165,6 +173,7 @@ def _as_json(found: SearchResults) -> str:
         else {"label": place.label, "latitude": place.latitude, "longitude": place.longitude},
         "results": [_json_result(r) for r in found.results],
         "facets": found.facets,
+        "relaxed": found.relaxed,  # with no results: how many each filter group would give if cleared
         "confirmed_meetings": found.confirmed_meetings,
         "unconfirmed_meetings": [_json_result(r) for r in found.unconfirmed_meetings],
         "online_meetings": [_json_result(r) for r in found.online_meetings],
@@ -199,6 +208,7 @@ def _as_table(found: SearchResults) -> str:
                 f"{found.unconfirmed_matches} unconfirmed listing(s) match: add --include-unconfirmed to see them "
                 "(call ahead before referring)."
             )
+        lines.extend(filters.relaxed_lines(found.relaxed))
     else:
         shown = len(found.results)
         lines.append(

@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "hrsa": "hrsa_health_centers",
     "chicago-2011": "chicago_2011",
     "page-leads": "page_leads",
+    "cms-otp": "cms_otp",
 }
 
 

@@ -7,16 +7,14 @@ with no match stays an OTP record of its own, and a row matching two records is 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 from directory import duplicates, geo, guard
 from directory.importers import samhsa
-from directory.importers.project_csv import decode_text
+from directory.importers.cited_rows import read_rows, source_file
 from directory.phones import normalize_phones
-from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, validate
+from directory.schema import ImportResult, Problem, Resource, make_id, validate
 
 SOURCE = "cms-otp"
 SOURCE_URL = (
@@ -46,34 +44,19 @@ def title(text: str) -> str:
 
 
 @guard.entry
-def parse(source: str | Path) -> ImportResult:
-    """Every Illinois CMS OTP row as a record (phone, ZIP-centre point, as of June 2022)."""
-    path = Path(source)
-    if path.is_dir():
-        path = path / FILE
+def parse(source: str | Path | bytes, *, file: str = "") -> ImportResult:
+    """Every Illinois CMS OTP row as a record (phone, ZIP-centre point, as of June 2022): from the file,
+    the folder holding it, or an uploaded file's bytes (named `file`)."""
+    data, file_name = source_file(source, FILE, file)
     result = ImportResult()
-    text, errors, warnings = decode_text(path.read_bytes(), path.name)
-    result.errors.extend(errors)
-    result.warnings.extend(warnings)
-    if text is None:
-        return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = REQUIRED - set(reader.fieldnames or ())
-    if missing:
-        result.errors.append(
-            Problem(1, ", ".join(sorted(missing)), "missing columns of the CMS OTP layout", path.name)
-        )
-        return result
     used: set[str] = set()
-    for row in reader:
-        line = reader.line_num
-        result.rows_read += 1
-        get = lambda name, row=row: clean_text(row.get(name))  # noqa: E731
+    for line, row in read_rows(data, file_name, REQUIRED, "CMS OTP", result):
+        get = lambda column, row=row: row.get(column) or ""  # noqa: E731
         if get("STATE") != "IL":
             continue
         phones, problems = normalize_phones([get("PHONE")] if get("PHONE") else [])
         for message in problems:
-            result.warnings.append(Problem(line, "PHONE", f"{message}; the number was left off", path.name))
+            result.warnings.append(Problem(line, "PHONE", f"{message}; the number was left off", file_name))
         zip5 = re.sub(r"\D", "", get("ZIP"))[:5]
         street, line2 = get("ADDRESS LINE 1"), get("ADDRESS LINE 2")
         # Line 2 holds either a suite ("STE 109") or the site's public name ("SYMETRIA RECOVERY AT JOLIET").
@@ -116,7 +99,7 @@ def parse(source: str | Path) -> ImportResult:
             notes=" ".join(notes),
             date_basis="source",
         )
-        problems = validate(record, line, path.name)
+        problems = validate(record, line, file_name)
         if problems:
             result.errors.extend(problems)
         else:

@@ -7,14 +7,13 @@ whose notes doubt it is open is imported as unconfirmed, or inactive when the no
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from pathlib import Path
 
-from directory import geo, guard, schedule
-from directory.importers.project_csv import decode_text
+from directory import geo, guard, phones, schedule
+from directory.importers.cited_rows import read_rows, source_file
+from directory.importers.crisis_lines import phone_lines
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, split_list, validate
 
 SOURCE_KEYS = {
@@ -145,37 +144,20 @@ def normalise_date(text: str, fallback: str) -> str:
 
 
 @guard.entry
-def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
-    """Read the compiled CSVs in a folder (or one of them) into records."""
-    path = Path(source)
-    files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in SOURCE_KEYS)
+def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
+    """Read the compiled CSVs in a folder (or one of them, or an uploaded file's bytes named `file`)."""
+    if isinstance(source, bytes):
+        inputs = [source_file(source, "compiled.csv", file)]
+    else:
+        path = Path(source)
+        files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in SOURCE_KEYS)
+        inputs = [source_file(f, f.name) for f in files]
     ingested = ingested or date.today().isoformat()
     result = ImportResult()
-    for file in files:
-        text, errors, warnings = decode_text(file.read_bytes(), file.name)
-        result.errors.extend(errors)
-        result.warnings.extend(warnings)
-        if text is None:
-            continue
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        missing = REQUIRED - set(reader.fieldnames or ())
-        if missing:
-            result.errors.append(
-                Problem(
-                    1,
-                    ", ".join(sorted(missing)),
-                    "missing columns of the compiled-resources layout",
-                    file.name,
-                )
-            )
-            continue
-        source_key = SOURCE_KEYS.get(file.name, "compiled-" + file.stem.replace("_", "-"))
-        for row in reader:
-            line = reader.line_num
-            if not any((v or "").strip() for v in row.values()):
-                continue
-            result.rows_read += 1
-            record, problems = _to_resource(row, source_key, ingested, file.name, line)
+    for data, name in inputs:
+        source_key = SOURCE_KEYS.get(name, "compiled-" + Path(name).stem.replace("_", "-"))
+        for line, row in read_rows(data, name, REQUIRED, "compiled-resources", result):
+            record, problems = _to_resource(row, source_key, ingested, name, line, result.warnings)
             if record is None or problems:
                 result.errors.extend(problems)
             else:
@@ -183,8 +165,45 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
     return result
 
 
+_ASIDE = re.compile(r"\s*\(([^()]*)\)\s*$")
+# A number spelt with letters, one word: "888-4AL-ANON", "1-833-2FINDHELP", "1-800-662-HELP".
+_VANITY = re.compile(r"[+\d\s().-]*[0-9A-Za-z-]*[A-Za-z][0-9A-Za-z-]*")
+
+
+def row_phones(text: str) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """(display forms, sentences for the description, problems) of a compiled row's phone cell.
+
+    "888-425-2666 (888-4AL-ANON)" becomes "(888) 425-2666" and the sentence "(888) 425-2666 is also
+    written 888-4AL-ANON."; a label in brackets ("(LifeRing Service Center)", "(Zoom dial-in)") becomes
+    "(800) 811-4142: LifeRing Service Center."; TTY lines and menu steps are said in words, as the
+    crisis-lines importer says them. A number that does not parse is left off with its problem.
+    """
+    texts, said = phone_lines(text, "")
+    kept: list[str] = []
+    problems: list[str] = []
+    for part in texts:
+        aside = _ASIDE.search(part)
+        main, note = (part[: aside.start()].strip(), aside.group(1).strip()) if aside else (part, "")
+        try:
+            phone = phones.parse_phone(main)
+        except phones.PhoneError as exc:
+            problems.append(str(exc))
+            continue
+        form = phone.display()
+        if form not in kept:
+            kept.append(form)
+        # A spelling in letters of the same number (either side of the bracket) is kept as written.
+        spelt = next((x for x in (main, note) if _VANITY.fullmatch(x) and re.search(r"\d", x)), "")
+        same = phones.try_parse(spelt) if spelt and phone.kind == "voice" else None
+        if same is not None and same.number == phone.number:
+            said.append(f"{form} is also written {spelt}.")
+        elif note and not re.fullmatch(r"[\d\s().-]+", note):
+            said.append(f"{form}: {note}.")
+    return tuple(kept), said, problems
+
+
 def _to_resource(
-    row: dict[str, str], source_key: str, ingested: str, file: str, line: int
+    row: dict[str, str], source_key: str, ingested: str, file: str, line: int, warnings: list[Problem]
 ) -> tuple[Resource | None, list[Problem]]:
     get = lambda name: clean_text(row.get(name))  # noqa: E731
     urls = [u.strip() for u in re.split(r"\s*;\s*", get("source_urls")) if u.strip().startswith("http")]
@@ -234,13 +253,18 @@ def _to_resource(
     as_of = normalise_date(get("source_seen_date"), "")
     dated = bool(as_of)
     as_of = as_of or ingested  # the day the undated row was added, marked as such by date_basis
+    phone_forms, said, phone_problems = row_phones(get("phone"))
+    for message in phone_problems:
+        warnings.append(
+            Problem(line, "phone", f"{message}; the number was left off and nothing was guessed", file)
+        )
     record = Resource(
         id=make_id(source_key, get("id")),
         name=get("name"),
         category=category,
         subcategory=get("subcategory"),
         organization=get("organization"),
-        description=get("description"),
+        description=" ".join(x for x in (get("description"), *said) if x),
         address=address,
         city=get("city"),
         state=state,
@@ -250,7 +274,7 @@ def _to_resource(
         longitude=lon,
         geocode_precision=precision,
         coverage=coverage,
-        phones=tuple(split_list(get("phone"))),
+        phones=phone_forms,
         website=get("website"),
         email=get("email"),
         format=get("format"),

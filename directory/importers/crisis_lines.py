@@ -6,18 +6,17 @@ sources say may have ended is imported as unconfirmed.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from pathlib import Path
 
 from directory import guard
-from directory.importers.project_csv import decode_text
+from directory.importers.cited_rows import read_rows, source_file
 from directory.phones import normalize_phones
-from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, slug, validate
+from directory.schema import ImportResult, Problem, Resource, make_id, slug, validate
 
 SOURCE = "il-crisis-lines"
+FILE = "il_crisis_help_lines.csv"
 REQUIRED = {
     "id",
     "name",
@@ -60,7 +59,7 @@ def phone_lines(phone: str, text: str) -> tuple[list[str], list[str]]:
         if call_text:
             lines += [call_text.group(1), f"text {call_text.group(1)}"]
             continue
-        zip_text = re.match(r"^text your zip code to\s+(\d{4,6})\b", part, re.I)
+        zip_text = re.match(r"^text (?:your\s+)?zip code to\s+(\d{4,6})\b", part, re.I)
         if zip_text:
             lines.append(f"text {zip_text.group(1)}")
             said.append(f"Text your ZIP code to {zip_text.group(1)}.")
@@ -75,28 +74,14 @@ def phone_lines(phone: str, text: str) -> tuple[list[str], list[str]]:
 
 
 @guard.entry
-def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
-    path = Path(source)
-    if path.is_dir():
-        path = path / "il_crisis_help_lines.csv"
+def parse(source: str | Path | bytes, *, ingested: str | None = None, file: str = "") -> ImportResult:
+    """The crisis and help lines of il_crisis_help_lines.csv: from the file, the folder holding it, or an
+    uploaded file's bytes (named `file`)."""
+    data, name = source_file(source, FILE, file)
     ingested = ingested or date.today().isoformat()
     result = ImportResult()
-    text, errors, warnings = decode_text(path.read_bytes(), path.name)
-    result.errors.extend(errors)
-    result.warnings.extend(warnings)
-    if text is None:
-        return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = REQUIRED - set(reader.fieldnames or ())
-    if missing:
-        result.errors.append(
-            Problem(1, ", ".join(sorted(missing)), "missing columns of the crisis-lines layout", path.name)
-        )
-        return result
-    for row in reader:
-        line = reader.line_num
-        result.rows_read += 1
-        get = lambda name, row=row: clean_text(row.get(name))  # noqa: E731
+    for line, row in read_rows(data, name, REQUIRED, "crisis-lines", result):
+        get = lambda column, row=row: row.get(column) or ""  # noqa: E731
         note = get("verify_note")
         if _DISAGREE.search(note):
             result.errors.append(
@@ -104,7 +89,7 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
                     line,
                     "phone",
                     "the sources disagree on this number; left out until it is confirmed",
-                    path.name,
+                    name,
                 )
             )
             continue
@@ -115,7 +100,7 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
                     line,
                     "source_urls",
                     "no source web address; a record without provenance is left out",
-                    path.name,
+                    name,
                 )
             )
             continue
@@ -124,9 +109,7 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
         phones, phone_problems = normalize_phones(texts)
         for message in phone_problems:
             result.warnings.append(
-                Problem(
-                    line, "phone", f"{message}; the number was left off and nothing was guessed", path.name
-                )
+                Problem(line, "phone", f"{message}; the number was left off and nothing was guessed", name)
             )
         if not phones:
             result.errors.append(
@@ -134,7 +117,7 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
                     line,
                     "phone",
                     "no number in this row can be dialled or texted; left out until the source gives one",
-                    path.name,
+                    name,
                 )
             )
             continue
@@ -161,7 +144,7 @@ def parse(source: str | Path, *, ingested: str | None = None) -> ImportResult:
             verification="unconfirmed" if _MAY_HAVE_ENDED.search(note) else "confirmed",
             notes=(f"Scope: {scope}. " if scope not in ("US", "Illinois") else "") + notes,
         )
-        problems = validate(record, line, path.name)
+        problems = validate(record, line, name)
         if problems:
             result.errors.extend(problems)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory import guard
+from directory import geo, guard
 from directory.importers.cited_rows import collect, coordinate, phone_list, read_rows, source_file
 from directory.schema import ImportResult, Problem, Resource, make_id
 
@@ -59,6 +59,8 @@ def _record(row: dict[str, str], file: str, line: int, result: ImportResult) -> 
         address=row["address"],
         city=row["city"],
         state="IL",
+        # The file names no county; the city's county when all its ZIPs lie in one (the county filter).
+        county=geo.city_county(row["city"]),
         latitude=coordinate(lat),
         longitude=coordinate(lon),
         geocode_precision=precision,

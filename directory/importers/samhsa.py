@@ -16,6 +16,7 @@ from pathlib import Path
 
 from directory import duplicates, geo, guard
 from directory.duplicates import Listing, normalise_name, normalise_street  # noqa: F401 (re-exported)
+from directory.importers.cited_rows import source_file
 from directory.importers.project_csv import decode_text
 from directory.phones import normalize_phones
 from directory.schema import ImportResult, Problem, Resource, clean_text, make_id, validate
@@ -233,14 +234,20 @@ def row_from_csv(
 
 
 def read_rows(
-    files: list[Path], result: MergeResult, *, layouts=LAYOUTS, states: tuple[str, ...] = ()
+    files: list[Path] | list[tuple[bytes, str]],
+    result: MergeResult,
+    *,
+    layouts=LAYOUTS,
+    states: tuple[str, ...] = (),
 ) -> list[SourceRow]:
-    """Every usable row of the given files (only those of `states` when given); rows left out are reported."""
+    """Every usable row of the given files, or (bytes, name) pairs of uploads (only those of `states` when
+    given); rows left out are reported."""
     rows: list[SourceRow] = []
     order = 0
     for file in files:
-        layout, as_of, label = layouts.get(file.name, (None, "", ""))
-        text, errors, warnings = decode_text(file.read_bytes(), file.name)
+        data, name = file if isinstance(file, tuple) else source_file(file, file.name)
+        layout, as_of, label = layouts.get(name, (None, "", ""))
+        text, errors, warnings = decode_text(data, name)
         result.errors.extend(errors)
         result.warnings.extend(warnings)
         if text is None:
@@ -249,7 +256,7 @@ def read_rows(
         header = set(reader.fieldnames or ())
         if layout is None:
             layout = next((k for k, cols in HEADERS.items() if cols <= header), None)
-            as_of, label = as_of or AS_OF_2021, file.name
+            as_of, label = as_of or AS_OF_2021, name
         wanted = HEADERS.get(layout or "", set())
         if layout == "otp" and {"ID", "ADDRESS", "CITY", "STATE", "POSTAL"} <= header:
             wanted = set()
@@ -260,7 +267,7 @@ def read_rows(
                     1,
                     ", ".join(missing),
                     "this is not one of the SAMHSA layouts this importer reads",
-                    file.name,
+                    name,
                 )
             )
             continue
@@ -269,25 +276,23 @@ def read_rows(
             if states and clean_text(row.get("state") or row.get("STATE")) not in states:
                 continue
             result.rows_read += 1
-            item, phone_problems = row_from_csv(layout, row, file.name, line, label, as_of)
+            item, phone_problems = row_from_csv(layout, row, name, line, label, as_of)
             for message in phone_problems:
-                result.warnings.append(
-                    Problem(line, "phone", f"{message}; the number was left off", file.name)
-                )
+                result.warnings.append(Problem(line, "phone", f"{message}; the number was left off", name))
             if not item.name1:
                 result.errors.append(
-                    Problem(line, "name1", "the facility has no name; the row was left out", file.name)
+                    Problem(line, "name1", "the facility has no name; the row was left out", name)
                 )
                 continue
             if not item.street and not item.city:
                 result.errors.append(
-                    Problem(line, "street1", "the row has no address; it was left out", file.name)
+                    Problem(line, "street1", "the row has no address; it was left out", name)
                 )
                 continue
             full = f"{item.name1} {item.name2}"
             if _CUSTODY.search(full):
                 result.left_out.append(
-                    f"{file.name} row {line}: '{full.strip()}' serves only people in custody "
+                    f"{name} row {line}: '{full.strip()}' serves only people in custody "
                     "(a jail or detention health service); left out of the public catalog"
                 )
                 continue
@@ -529,10 +534,14 @@ def build_records(rows: list[SourceRow], result: MergeResult, used_ids: set[str]
 
 
 @guard.entry
-def parse(source: str | Path) -> MergeResult:
-    """Read every known SAMHSA file in a folder (or one file) and merge the facilities they list."""
-    path = Path(source)
-    files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in LAYOUTS)
+def parse(source: str | Path | bytes, *, file: str = "") -> MergeResult:
+    """Read every known SAMHSA file in a folder (or one file, or an uploaded file's bytes named `file`)
+    and merge the facilities they list."""
+    if isinstance(source, bytes):
+        files: list = [source_file(source, "samhsa.csv", file)]
+    else:
+        path = Path(source)
+        files = [path] if path.is_file() else sorted(p for p in path.glob("*.csv") if p.name in LAYOUTS)
     result = MergeResult()
     rows = read_rows(files, result)
     build_records(rows, result)

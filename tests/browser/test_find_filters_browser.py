@@ -73,3 +73,22 @@ def test_every_multiple_choice_filter_keeps_its_value(page, base_url, open_app, 
     assert page.get_by_text("0 results").count() == 0
     page.get_by_text("List", exact=True).first.click()  # back to the list: the listing is there
     page.get_by_text(kept, exact=True).first.wait_for(timeout=15_000)
+
+
+def test_county_chosen_by_hand_filters_and_survives_a_new_place(page, base_url, open_app, external_requests):
+    """Filters → Where → County: "Sangamon County" leaves the Springfield listings; a new place keeps it."""
+    open_app(page, base_url)
+    page.get_by_text("Filters (0)").click()
+    page.get_by_role("tab", name="Where").click()
+    page.get_by_role("combobox", name=re.compile("County")).click()
+    page.get_by_role("option", name=re.compile("^Sangamon County")).click()
+    page.wait_for_url(re.compile(r"county=Sangamon"), timeout=15_000)
+    wait_for_app_idle(page)
+    page.keyboard.press("Escape")
+    page.get_by_text("Generated test twin meeting 91", exact=True).first.wait_for(timeout=15_000)
+    assert page.get_by_text("Generated test support group 1", exact=True).count() == 0  # a Chicago listing
+    search_place(page, "62701")
+    rerun_once_more(page)
+    assert parse_qs(urlsplit(page.url).query)["county"] == ["Sangamon"]
+    assert page.get_by_text("0 results").count() == 0
+    assert external_requests == []
