@@ -144,6 +144,30 @@ def _fold(text: str) -> str:
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
+def _plain_word(token: str) -> bytes | None:
+    """A typed word as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes it, when that is certain:
+    ASCII letters and digits lowered, and Latin-1 or Latin Extended-A letters that are a plain letter
+    with accents ("é", "ñ", "Ő") reduced to that letter. None for anything else (other scripts,
+    underscores, ligatures, "ß"): such a word is left to FTS5 itself."""
+    out = []
+    for ch in token:
+        if ch.isascii():
+            if not ch.isalnum():
+                return None
+            out.append(ch.lower())
+        elif 0xC0 <= ord(ch) <= 0x17F:
+            parts = unicodedata.normalize("NFD", ch)
+            base = parts[0]
+            if not (base.isascii() and base.isalpha() and len(parts) > 1):
+                return None
+            if not all(unicodedata.combining(c) for c in parts[1:]):
+                return None
+            out.append(base.lower())
+        else:
+            return None
+    return "".join(out).encode() if out else None
+
+
 def fts_expression(text: str) -> str:
     """A safe FTS5 expression for what a person typed: every word quoted, prefix-matched, all required.
 
@@ -170,6 +194,11 @@ class SearchIndex:
         self._haystack: str = ""
         self._haystack_offsets = np.zeros(1, dtype=np.int64)
         self.rowids = rowids
+        # The catalog's word list (`Catalog.text_postings`), when it has one: sorted terms, offsets
+        # and the index positions holding each term. Free text is then matched here, in numpy.
+        self.text_terms: np.ndarray | None = None
+        self.text_offsets: np.ndarray | None = None
+        self.text_rows: np.ndarray | None = None
         self.ids: list[str] = columns["id"]
         n = self.size = len(self.ids)
         self.latitude = _floats(columns["latitude"])
@@ -256,6 +285,15 @@ class SearchIndex:
             [(hour >= 5) & (hour < 12), (hour >= 12) & (hour < 17), (hour >= 17) & (hour < 21)], [0, 1, 2], 3
         ).astype(np.int8)
         self.has_slots = counts > 0
+        # Each record's (weekday, time of day) pairs as bits (weekday * 4 + time of day): a weekday or
+        # time-of-day filter is then one AND per candidate instead of a pass over its slots.
+        self.day_tod_bits = np.zeros(n, dtype=np.uint32)
+        filled = np.flatnonzero(self.has_slots)
+        if len(filled):
+            slot_bits = np.left_shift(
+                np.uint32(1), (self.slot_weekday.astype(np.uint32) * 4 + self.slot_tod.astype(np.uint32))
+            )
+            self.day_tod_bits[filled] = np.bitwise_or.reduceat(slot_bits, self.slot_offsets[filled])
 
     def _prepare(self) -> None:
         """What every query needs and no query changes: latitude sorted for the box, the remote and
@@ -266,6 +304,10 @@ class SearchIndex:
         self.remote_rows = np.flatnonzero(self.remote)
         self.regional_rows = np.flatnonzero(self.regional)
         self.boxable = ~self.remote & ~self.regional
+        # The box's columns in latitude order too: a box is then one contiguous slice of each, read
+        # in order, instead of a gather at scattered rows.
+        self.lon_by_lat = self.longitude[order]
+        self.boxable_by_lat = self.boxable[order]
         self._constant: dict[tuple, np.ndarray] = {}
         self.contiguous = self.rowids is not None and (
             len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
@@ -273,10 +315,42 @@ class SearchIndex:
 
     def constant(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         """`is_any` for a condition queries repeat ("active", "confirmed"): computed once, read-only."""
-        key = (column, values)
+        return self._remembered((column, values), lambda: self.is_any(column, values))
+
+    def shown(self, include_inactive: bool, include_unconfirmed: bool) -> np.ndarray | None:
+        """Active and confirmed (or what the two choices leave of that) as one mask, computed once;
+        None when both are included."""
+        if include_inactive and include_unconfirmed:
+            return None
+
+        def build() -> np.ndarray:
+            mask = np.ones(self.size, dtype=bool)
+            if not include_inactive:
+                mask &= self.constant("status", ("active",))
+            if not include_unconfirmed:
+                mask &= self.constant("verification", ("confirmed",))
+            return mask
+
+        return self._remembered(("shown", include_inactive, include_unconfirmed), build)
+
+    def care_keep(self, care_for: str) -> np.ndarray | None:
+        """What a "care for" choice keeps over the whole catalog, computed once (None for "both")."""
+        if care_for not in ("substance_use", "mental_health"):
+            return None
+
+        def build() -> np.ndarray:
+            treatment = self.is_any("category", ("treatment",))
+            mental = self.services.mask(("mental_health",), self.size)
+            if care_for == "mental_health":
+                return ~treatment | mental
+            return ~(treatment & mental & ~self.services.mask(("substance_use",), self.size))
+
+        return self._remembered(("care", care_for), build)
+
+    def _remembered(self, key: tuple, build) -> np.ndarray:
         mask = self._constant.get(key)
         if mask is None:
-            mask = self.is_any(column, values)
+            mask = build()
             mask.setflags(write=False)
             with self._lock:
                 if len(self._constant) < 64:
@@ -348,7 +422,25 @@ class SearchIndex:
             _add_chunk(columns, values[1:])
         index = cls(columns, rowids=np.concatenate(rowids) if rowids else np.zeros(0, dtype=np.int64))
         index._catalog = catalog
+        index._add_words(catalog)
         return index
+
+    def _add_words(self, catalog) -> None:
+        """Keep the catalog's word list with the columns, its rowids turned into index positions."""
+        read = getattr(catalog, "text_postings", None)  # the SQLite store has one; others match in SQL
+        found = read() if callable(read) else None
+        if found is None or self.rowids is None:
+            return
+        terms, offsets, rowids = found
+        if self.contiguous and self.size:
+            positions = rowids - int(self.rowids[0])
+            known = (positions >= 0) & (positions < self.size)
+        else:
+            positions = np.minimum(np.searchsorted(self.rowids, rowids), max(self.size - 1, 0))
+            known = self.rowids[positions] == rowids if self.size else np.zeros(len(rowids), dtype=bool)
+        if not known.all():
+            return  # the catalog changed between the two reads: match in SQL rather than guess
+        self.text_terms, self.text_offsets, self.text_rows = terms, offsets, positions.astype(np.int32)
 
     # free text ----------------------------------------------------------------------------------------
 
@@ -363,13 +455,36 @@ class SearchIndex:
                 self._fts_cache.move_to_end(expression)
                 return cached
         if self._catalog is not None:
-            mask = self._fts_mask(expression)
+            mask = self._word_mask(expression) if self.text_terms is not None else None
+            if mask is None:  # a word the list cannot answer for certain: FTS5 (or PostgreSQL) does
+                mask = self._fts_mask(expression)
         else:
             mask = self._substring_mask(expression)
         with self._lock:
             self._fts_cache[expression] = mask
             while len(self._fts_cache) > 16:
                 self._fts_cache.popitem(last=False)
+        return mask
+
+    def _word_mask(self, expression: str) -> np.ndarray | None:
+        """The records matching every prefix of `expression`, from the word list: FTS5's answer without
+        asking it. None when a word is one whose tokenizing the list cannot be sure of (see `_plain_word`)."""
+        words = []
+        for token in re.findall(r'"([^"]*)"', expression):
+            word = _plain_word(token)
+            if word is None:
+                return None
+            words.append(word)
+        terms, offsets = self.text_terms, self.text_offsets
+        mask: np.ndarray | None = None
+        for word in words:
+            hit = np.zeros(self.size, dtype=bool)
+            if len(word) <= terms.dtype.itemsize:
+                # Every term starting with `word` lies between it and the next word of that length.
+                after = word[:-1] + bytes([word[-1] + 1])
+                low, high = np.searchsorted(terms, np.array([word, after], dtype=terms.dtype))
+                hit[self.text_rows[offsets[low] : offsets[high]]] = True
+            mask = hit if mask is None else mask & hit
         return mask
 
     def _fts_mask(self, expression: str) -> np.ndarray:

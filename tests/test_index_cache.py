@@ -77,7 +77,7 @@ def test_second_load_reads_the_cache_and_finds_the_same(catalog_path):
         assert cached.ids == fresh.ids
         for name, value in vars(fresh).items():
             if isinstance(value, np.ndarray):
-                assert np.array_equal(getattr(cached, name), value, equal_nan=True), name
+                assert np.array_equal(getattr(cached, name), value, equal_nan=value.dtype.kind == "f"), name
         for query in QUERIES:
             assert _page(cached, query) == _page(fresh, query)
 
