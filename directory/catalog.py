@@ -617,7 +617,6 @@ class Catalog:
             return np.empty(0, dtype=np.int64)
         return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
 
-
     def text_postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """FTS5's own word list, for a search index that matches words without asking SQLite again.
 
