@@ -61,6 +61,34 @@ def catalog_key(catalog) -> str | None:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+# --- in memory: one index per catalog file and version in this process ----------------------------------
+
+_loaded: dict[str, tuple[str, object]] = {}  # cache file → (key, index): the newest index of each catalog
+_loaded_lock = threading.Lock()
+
+
+def recall(catalog, key: str):
+    """The index this process already holds for this catalog file under exactly `key`, or None."""
+    path = cache_path(catalog)
+    with _loaded_lock:
+        held = _loaded.get(str(path)) if path is not None else None
+    return held[1] if held is not None and held[0] == key else None
+
+
+def remember(catalog, key: str, index) -> None:
+    """Hold `index` as this process's index of the catalog file under `key`, in place of an older one."""
+    path = cache_path(catalog)
+    if path is not None:
+        with _loaded_lock:
+            _loaded[str(path)] = (key, index)
+
+
+def forget() -> None:
+    """Hold no index in memory any more (the next load reads the cache file or the rows)."""
+    with _loaded_lock:
+        _loaded.clear()
+
+
 # --- writing --------------------------------------------------------------------------------------------
 
 

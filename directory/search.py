@@ -7,6 +7,7 @@ themselves are only built for the page of results returned.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 import threading
@@ -390,22 +391,41 @@ class SearchIndex:
         return index
 
     @classmethod
-    def from_catalog(cls, catalog, *, cache: bool = True) -> SearchIndex:
+    def from_catalog(cls, catalog, *, cache: bool = True, shared: bool = True) -> SearchIndex:
         """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass.
 
         With `cache`, the columns saved beside the catalog file are used when they were made from the
-        catalog as it is now (`directory.index_cache`), and saved there after a fresh build.
+        catalog as it is now (`directory.index_cache`), and saved there after a fresh build. With
+        `shared` too, an index this process already holds for the catalog as it is now is reused
+        (its columns, not a copy of them), so a server keeps one index per catalog version however
+        many times it is asked (a warm-up at start, then the app).
         """
         key = index_cache.catalog_key(catalog) if cache else None
-        if key:
-            cached = index_cache.load(cls, catalog, key)
-            if cached is not None:
-                cached.from_cache = True
-                return cached
-        index = cls._read_catalog(catalog)
-        if key:
-            index_cache.save(index, catalog, key)
+        if key and shared:
+            held = index_cache.recall(catalog, key)
+            if held is not None:
+                return held._bound_to(catalog)
+        index = index_cache.load(cls, catalog, key) if key else None
+        if index is not None:
+            index.from_cache = True
+        else:
+            index = cls._read_catalog(catalog)
+            if key:
+                index_cache.save(index, catalog, key)
+        if key and shared:
+            index_cache.remember(catalog, key, index)
         return index
+
+    def _bound_to(self, catalog) -> SearchIndex:
+        """This index's columns (shared, not copied) reading pages and text through `catalog`."""
+        if catalog is self._catalog:
+            return self
+        view = copy.copy(self)
+        view._catalog = catalog
+        view._lock = threading.Lock()
+        view._fts_cache = OrderedDict()
+        view._constant = self._constant  # read-only masks: safe to share, computed once for all
+        return view
 
     @classmethod
     def _read_catalog(cls, catalog) -> SearchIndex:

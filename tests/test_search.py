@@ -160,7 +160,7 @@ def index(request, catalog_path):
     with Catalog(catalog_path, readonly=True) as catalog:
         built = SearchIndex.from_catalog(catalog, cache=request.param == "cached")
         if request.param == "cached":
-            built = SearchIndex.from_catalog(catalog)
+            built = SearchIndex.from_catalog(catalog, shared=False)  # from the file, not the one held
             assert built.from_cache
         yield built
 
