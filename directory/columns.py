@@ -94,4 +94,10 @@ class _Multi:
         return hit
 
     def counts(self, rows: np.ndarray) -> np.ndarray:
+        """How many of `rows` (distinct record positions) hold each value."""
+        n = len(self.offsets) - 1
+        if len(rows) * 4 > n:  # many rows: one pass over every pair beats listing the rows' pairs
+            chosen = np.zeros(n, dtype=bool)
+            chosen[rows] = True
+            return np.bincount(self.values[chosen[self.records]], minlength=len(self.labels))
         return np.bincount(self.values[expand_rows(self.offsets, rows)], minlength=len(self.labels))
