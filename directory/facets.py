@@ -6,6 +6,7 @@ Everything here works on the numpy columns of a `directory.search.SearchIndex`; 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -250,7 +251,7 @@ class Selection:
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
         dlat = radius / 68.7 * 1.02
-        dlon = radius / (69.17 * max(np.cos(np.radians(place.latitude)), 0.01)) * 1.02
+        dlon = radius / (69.17 * max(math.cos(math.radians(place.latitude)), 0.01)) * 1.02
         low = int(np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left"))
         high = int(np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right"))
         # The latitude band is one slice of the latitude-ordered columns: read in order, no gather.

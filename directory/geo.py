@@ -6,6 +6,7 @@ The online geocoder (OpenStreetMap Nominatim) is only used when the caller passe
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -229,7 +230,7 @@ def county_for_zip(zip: str) -> str:
 
 def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Great-circle miles from one point to many; NaN coordinates give NaN distances."""
-    lat1, lon1 = np.radians(float(lat)), np.radians(float(lon))
+    lat1, lon1 = math.radians(float(lat)), math.radians(float(lon))
     lat2 = np.radians(np.asarray(lats, dtype=float))
     lon2 = np.radians(np.asarray(lons, dtype=float))
     # sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2, computed in
@@ -245,7 +246,7 @@ def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) 
     b *= b
     np.cos(lat2, out=lat2)
     c = lat2
-    c *= np.cos(lat1)
+    c *= math.cos(lat1)
     c *= b
     a += c
     np.clip(a, 0.0, 1.0, out=a)
