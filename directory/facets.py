@@ -266,11 +266,20 @@ class Selection:
             near.append(self._in_area())
         rows = np.concatenate(near).astype(np.int64, copy=False)
         distance = np.concatenate([miles[inside], np.full(len(rows) - len(near[0]), np.nan)])
-        # Rows ascending, so every later step reads the columns in order and rows can be looked up:
-        # one sort of (row, position) packed in an int64 (cheaper than an argsort) carries the distances.
-        packed = (rows << 32) | np.arange(len(rows), dtype=np.int64)
-        packed.sort()
-        self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
+        # Rows ascending, so every later step reads the columns in order and rows can be looked up.
+        if len(rows) * 16 > index.size:
+            # Many: marked on the whole catalog and read back in order, one pass instead of a sort.
+            chosen = np.zeros(index.size, dtype=bool)
+            chosen[rows] = True
+            spread = np.empty(index.size)
+            spread[rows] = distance
+            rows = np.flatnonzero(chosen)
+            self.rows, self._miles = rows, spread[rows]
+        else:
+            # Few: one sort of (row, position) packed in an int64 (cheaper than an argsort).
+            packed = (rows << 32) | np.arange(len(rows), dtype=np.int64)
+            packed.sort()
+            self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:

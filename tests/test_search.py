@@ -596,3 +596,28 @@ def test_text_search_finds_by_word_list_on_sqlite(catalog_path):
             words_mask, fts_mask = _word_and_fts(index, text)
             assert np.array_equal(words_mask, fts_mask), text
         assert not index.text_mask("xyzzy").any()
+
+
+@pytest.mark.parametrize("radius", [1, 2, 5, 50])
+def test_candidates_come_in_row_order_with_their_distances(radius):
+    """Few candidates (sorted) or many (marked on the catalog): either way the rows a place search
+    keeps are exactly those within the radius by the haversine distance, ascending, each with its own
+    distance, and the page is nearest first."""
+    from directory.facets import Selection
+    from directory.geo import Place, haversine_miles
+
+    grid = [
+        _record(f"test-grid-{i}", f"Test grid meeting {i}", "support_group", at=(41.80 + (i // 20) * 0.01, -87.75 + (i % 20) * 0.01))
+        for i in range(400)
+    ]  # fmt: skip
+    index = SearchIndex.from_records(grid)
+    place = Place(41.90, -87.66, "test point", "address")
+    plan = Selection(index, Query(latitude=41.90, longitude=-87.66, radius=radius), place, NOW)
+    miles = haversine_miles(place.latitude, place.longitude, index.latitude, index.longitude)
+    expected = np.flatnonzero(miles <= radius)
+    assert 0 < len(expected) < len(grid) or radius == 50
+    assert np.array_equal(plan.final_rows, expected)
+    assert np.array_equal(plan.distance_at(plan.final_rows), miles[expected])
+    page = plan.order(plan.final_rows, 5)
+    steps = np.round(miles[page] * 1000)  # the order compares thousandths of a mile, then names
+    assert list(steps) == sorted(steps) and steps[0] == np.round(miles[expected].min() * 1000)
