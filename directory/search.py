@@ -15,12 +15,22 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 
-from directory import index_cache, schedule
-from directory.columns import _Factor, _Multi
+from directory import index_cache, schedule, wordlist
+from directory.columns import (
+    _COLUMNS,
+    _NO_DATE,
+    _add_chunk,
+    _day_number,
+    _Factor,
+    _floats,
+    _Multi,
+    _new_columns,
+    _record_row,
+)
 from directory.facets import (
     FACET_GROUPS,
     KNOWN_VALUES,
@@ -44,8 +54,6 @@ from directory.query import (
 from directory.schema import (
     Resource,
     Slot,
-    format_schedule,
-    join_list,
     parse_slot,
     split_list,
 )
@@ -68,34 +76,9 @@ __all__ = [
     "search",
 ]
 
-_COLUMNS = (
-    "id",
-    "name",
-    "category",
-    "subcategory",
-    "fellowship",
-    "format",
-    "coverage",
-    "latitude",
-    "longitude",
-    "populations",
-    "languages",
-    "payment",
-    "moud_services",
-    "mat_friendly",
-    "accessibility",
-    "status",
-    "verification",
-    "as_of",
-    "schedule",
-    "services",
-    "service_area",
-    "date_basis",
-)
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
 _REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
 REGIONAL_KIND = 5  # remote_kind of a regional resource: it matches where its service area holds the place
-_NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 _CHUNK = 50_000
 _MAX_TOKENS = 12
 
@@ -143,30 +126,6 @@ def _fold(text: str) -> str:
 
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
-
-
-def _plain_word(token: str) -> bytes | None:
-    """A typed word as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes it, when that is certain:
-    ASCII letters and digits lowered, and Latin-1 or Latin Extended-A letters that are a plain letter
-    with accents ("é", "ñ", "Ő") reduced to that letter. None for anything else (other scripts,
-    underscores, ligatures, "ß"): such a word is left to FTS5 itself."""
-    out = []
-    for ch in token:
-        if ch.isascii():
-            if not ch.isalnum():
-                return None
-            out.append(ch.lower())
-        elif 0xC0 <= ord(ch) <= 0x17F:
-            parts = unicodedata.normalize("NFD", ch)
-            base = parts[0]
-            if not (base.isascii() and base.isalpha() and len(parts) > 1):
-                return None
-            if not all(unicodedata.combining(c) for c in parts[1:]):
-                return None
-            out.append(base.lower())
-        else:
-            return None
-    return "".join(out).encode() if out else None
 
 
 def fts_expression(text: str) -> str:
@@ -446,21 +405,10 @@ class SearchIndex:
         return index
 
     def _add_words(self, catalog) -> None:
-        """Keep the catalog's word list with the columns, its rowids turned into index positions."""
-        read = getattr(catalog, "text_postings", None)  # the SQLite store has one; others match in SQL
-        found = read() if callable(read) else None
-        if found is None or self.rowids is None:
-            return
-        terms, offsets, rowids = found
-        if self.contiguous and self.size:
-            positions = rowids - int(self.rowids[0])
-            known = (positions >= 0) & (positions < self.size)
-        else:
-            positions = np.minimum(np.searchsorted(self.rowids, rowids), max(self.size - 1, 0))
-            known = self.rowids[positions] == rowids if self.size else np.zeros(len(rowids), dtype=bool)
-        if not known.all():
-            return  # the catalog changed between the two reads: match in SQL rather than guess
-        self.text_terms, self.text_offsets, self.text_rows = terms, offsets, positions.astype(np.int32)
+        """Keep the catalog's word list with the columns (`directory.wordlist`), when it has one."""
+        found = wordlist.read(catalog, self.rowids, self.contiguous, self.size)
+        if found is not None:
+            self.text_terms, self.text_offsets, self.text_rows = found
 
     # free text ----------------------------------------------------------------------------------------
 
@@ -487,25 +435,8 @@ class SearchIndex:
         return mask
 
     def _word_mask(self, expression: str) -> np.ndarray | None:
-        """The records matching every prefix of `expression`, from the word list: FTS5's answer without
-        asking it. None when a word is one whose tokenizing the list cannot be sure of (see `_plain_word`)."""
-        words = []
-        for token in re.findall(r'"([^"]*)"', expression):
-            word = _plain_word(token)
-            if word is None:
-                return None
-            words.append(word)
-        terms, offsets = self.text_terms, self.text_offsets
-        mask: np.ndarray | None = None
-        for word in words:
-            hit = np.zeros(self.size, dtype=bool)
-            if len(word) <= terms.dtype.itemsize:
-                # Every term starting with `word` lies between it and the next word of that length.
-                after = word[:-1] + bytes([word[-1] + 1])
-                low, high = np.searchsorted(terms, np.array([word, after], dtype=terms.dtype))
-                hit[self.text_rows[offsets[low] : offsets[high]]] = True
-            mask = hit if mask is None else mask & hit
-        return mask
+        """FTS5's answer to `expression` from the word list, or None when only FTS5 can be sure."""
+        return wordlist.match(expression, self.text_terms, self.text_offsets, self.text_rows, self.size)
 
     def _fts_mask(self, expression: str) -> np.ndarray:
         # SQLite joins the matching row ids into one string and numpy parses it: no Python object per
@@ -544,56 +475,6 @@ class SearchIndex:
             return [self._records[i] for i in rows]
         found = {r.id: r for r in self._catalog.get_many([self.ids[i] for i in rows])}
         return [found[self.ids[i]] for i in rows if self.ids[i] in found]
-
-
-# --- building columns -----------------------------------------------------------------------------------
-
-
-def _new_columns() -> dict:
-    columns: dict = {name: _Factor() for name in _COLUMNS}
-    columns.update(id=[], name=None, latitude=[], longitude=[], folded_names=[])
-    return columns
-
-
-def _add_chunk(columns: dict, values: Sequence[Sequence]) -> None:
-    """Add one chunk of rows, given column by column in `_COLUMNS` order."""
-    for name, column in zip(_COLUMNS, values):
-        if name == "id":
-            columns["id"].extend(column)
-        elif name == "name":
-            columns["folded_names"].extend(str(v or "").casefold() for v in column)
-        elif name in ("latitude", "longitude"):
-            columns[name].append(np.array(column, dtype=float))
-        else:
-            columns[name].add(column)
-    for name in ("latitude", "longitude"):
-        if len(columns[name]) > 1:
-            columns[name] = [np.concatenate(columns[name])]
-
-
-def _floats(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts).astype(float) if parts else np.zeros(0, dtype=float)
-
-
-def _record_row(record: Resource) -> tuple:
-    """A record as the strings the SQLite catalog stores, in `_COLUMNS` order."""
-    out = []
-    for name in _COLUMNS:
-        value = getattr(record, name)
-        if name == "schedule":
-            out.append(format_schedule(value))
-        elif isinstance(value, tuple):
-            out.append(join_list(value))
-        else:
-            out.append(value)
-    return tuple(out)
-
-
-def _day_number(text: str) -> int:
-    try:
-        return date.fromisoformat(text).toordinal()
-    except (TypeError, ValueError):
-        return _NO_DATE
 
 
 # --- searching ------------------------------------------------------------------------------------------

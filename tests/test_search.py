@@ -556,7 +556,7 @@ def test_word_list_folds_every_accented_latin_letter_as_fts5(tmp_path):
     unicode61 remove_diacritics 2 folds it: searching "q<letter>" finds the same rows both ways."""
     import unicodedata
 
-    from directory.search import _plain_word
+    from directory.wordlist import plain_word as _plain_word
 
     letters = [chr(c) for c in range(0xC0, 0x180) if _plain_word(chr(c)) is not None]
     assert "é" in letters and "Ñ" in letters and "ß" not in letters and "ø" not in letters
