@@ -643,6 +643,43 @@ def per_row(path: Path, queries: list[Query]) -> list[float]:
     return times
 
 
+# Figures of earlier sessions, quoted from issue 15 and its session-3 brief (measured under load from other
+# engineers; ranges are repeated runs): core ÷ floor median and p95, index load, cold text median.
+EARLIER = {
+    10_000: {"original": "3.66x (3.89x)", "session 2": "1.83x (6.65x)", "load": "0.09 s", "text": ""},
+    100_000: {
+        "original": "4.52x (2.32x)",
+        "session 2": "1.31-1.72x (1.53-2.43x)",
+        "load": "4.70 s -> 0.07-0.13 s",
+        "text": "81.5 -> 11.6-15.4 ms",
+    },
+    1_000_000: {
+        "original": "3.77x (2.03x)",
+        "session 2": "1.36x (2.73x)",
+        "load": "46.4 s -> 3.29 s",
+        "text": "319 -> 145 ms",
+    },
+}
+
+
+def summary(rows: list[tuple[int, dict]]) -> None:
+    """The issue's table: the figures measured now beside the earlier ones."""
+    print("\ncore / floor, median (p95); index load from the cache; RSS after load; cold text median")
+    print(
+        f"  {'records':>9} | {'original':>14} | {'session 2':>24} | {'now':>14} |"
+        f" {'load before':>22} | {'now':>7} | {'RSS':>7} | {'cold text before':>20} | {'now':>8}"
+    )
+    for n, r in rows:
+        old = EARLIER.get(n, {"original": "", "session 2": "", "load": "", "text": ""})
+        core, floor = r["engines"]["core"], r["engines"]["floor"]
+        now = f"{core['median'] / floor['median']:.2f}x ({core['p95'] / floor['p95']:.2f}x)"
+        print(
+            f"  {n:>9,} | {old['original']:>14} | {old['session 2']:>24} | {now:>14} |"
+            f" {old['load']:>22} | {r['load_s']:>5.2f} s | {r['rss_mb']:>4.0f} MB |"
+            f" {old['text']:>20} | {r['cold_text']['median']:>5.1f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -662,8 +699,10 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(f"{args.queries} varied queries interleaved per engine, limit 20, now = {NOW:%a %Y-%m-%d %H:%M %Z}")
+    measured: list[tuple[int, dict]] = []
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         for n in sizes:
+            print(f"\n[{n:,} records, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}]")
             path = Path(tmp) / f"catalog-{n}.db"
             made, _ = _timed(write_catalog, path, generate(n)[0])
             primed = json.loads(
@@ -684,6 +723,7 @@ def main() -> int:
                 print(run.stderr)
                 return 1
             r = json.loads(run.stdout)
+            measured.append((n, r))
             for line in run.stderr.splitlines()[:5]:
                 print(line)
             floor = r["engines"]["floor"]
@@ -712,6 +752,7 @@ def main() -> int:
                     f" = {statistics.median(slow) * 1000 / r['engines']['project']['median']:.0f}x the project"
                 )
             path.unlink(missing_ok=True)
+    summary(measured)
     return 0
 
 

@@ -7,7 +7,10 @@ streamlit_folium is left out on purpose: it declares a component, which must hap
 Arguments after the module name go to `streamlit run app.py`.
 """
 
+import logging
 import sys
+import threading
+from collections.abc import Callable
 
 import folium  # noqa: F401 - imported for its start-up cost
 from streamlit.web import cli
@@ -15,11 +18,61 @@ from streamlit.web import cli
 import directory.maps  # noqa: F401
 import directory.search  # noqa: F401
 
+NOT_READY = "loading the search index"  # the health check's body (HTTP 503) until the index is in memory
+_log = logging.getLogger(__name__)
+_STREAMLIT_READY: dict = {}  # Streamlit's own readiness answer, kept when the gate replaces it
+
+
+def warm_index() -> None:
+    """Load the default SQLite catalog's search index into this process (from the cache beside it, or
+    built from the rows and cached), where the app's first visitor finds it (`SearchIndex.from_catalog`
+    reuses an index the process holds for the same catalog version). A database URL or a missing
+    catalog is left to the app, which says what is wrong."""
+    from directory import store as stores
+    from directory.search import SearchIndex
+
+    target = stores.default_target()
+    if stores.is_database_url(target):
+        return
+    catalog = stores.open_store(target, shared=True, create=False)
+    SearchIndex.from_catalog(catalog)
+
+
+def gate_health_on(warm: Callable[[], None] = warm_index) -> threading.Thread:
+    """Run `warm` in a thread and have the health check (`/_stcore/health`) answer "ok" only once it has
+    finished (failed or not: then the app shows the problem); until then it answers 503 `NOT_READY`.
+    Returns the thread."""
+    from streamlit.runtime import Runtime
+
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            warm()
+        except Exception:  # the app reports a bad catalog to its visitors; the server must still start
+            _log.exception("the search index could not be loaded at start")
+        finally:
+            done.set()
+
+    answer = _STREAMLIT_READY.setdefault("property", Runtime.is_ready_for_browser_connection)
+
+    async def is_ready(self) -> tuple[bool, str]:
+        ok, message = await answer.fget(self)
+        if ok and not done.is_set():
+            return False, NOT_READY
+        return ok, message
+
+    Runtime.is_ready_for_browser_connection = property(is_ready)
+    thread = threading.Thread(target=run, name="warm-search-index", daemon=True)
+    thread.start()
+    return thread
+
 
 def main(argv: list[str]) -> int:
     from components import shell
 
     shell.prepare_server()  # before the first visitor: deep links such as /referral-list just work
+    gate_health_on(warm_index)  # health says "ok" once the search index is in memory (issue 15)
     sys.argv = ["streamlit", "run", "app.py", *argv]
     return cli.main()
 

@@ -617,6 +617,51 @@ class Catalog:
             return np.empty(0, dtype=np.int64)
         return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
 
+    def text_postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """FTS5's own word list, for a search index that matches words without asking SQLite again.
+
+        Every term the FTS5 index holds (as its tokenizer made it: lower case, accents removed), in
+        its byte order as a numpy bytes array, the offsets of each term's rows, and the rowids holding
+        each term (ascending, each once). Read from `fts5vocab`, so the words are exactly the ones a
+        MATCH would compare. None when the FTS5 index cannot be read that way.
+        """
+        try:
+            self.conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.resources_vocab_rows "
+                "USING fts5vocab(main, resources_fts, 'row')"
+            )
+            self.conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.resources_vocab_instances "
+                "USING fts5vocab(main, resources_fts, 'instance')"
+            )
+            # Every column comes from one ordered scan: no Python object per term or per row.
+            terms, counts = self.conn.execute(
+                "SELECT group_concat(term, char(10)), group_concat(cnt) "
+                "FROM (SELECT term, cnt FROM temp.resources_vocab_rows ORDER BY term)"
+            ).fetchone()
+            (docs,) = self.conn.execute(
+                "SELECT group_concat(doc) FROM temp.resources_vocab_instances"
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if not terms:
+            return np.zeros(0, dtype="S1"), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        words = np.array(terms.encode().split(b"\n"))
+        per_term = np.fromstring(counts, dtype=np.int64, sep=",")
+        rowids = np.fromstring(docs, dtype=np.int64, sep=",") if docs else np.zeros(0, dtype=np.int64)
+        if len(words) != len(per_term) or int(per_term.sum()) != len(rowids):
+            return None  # the two scans disagree (a write between them): no word list this time
+        term = np.repeat(np.arange(len(words), dtype=np.int64), per_term)
+        if not np.all((term[1:] != term[:-1]) | (rowids[1:] >= rowids[:-1])):
+            order = np.lexsort((rowids, term))  # instances come by term and rowid; this makes sure
+            term, rowids = term[order], rowids[order]
+        first = np.ones(len(rowids), dtype=bool)  # a row holding a word twice counts once
+        first[1:] = (term[1:] != term[:-1]) | (rowids[1:] != rowids[:-1])
+        term, rowids = term[first], rowids[first]
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term, minlength=len(words)), out=offsets[1:])
+        return words, offsets, rowids
+
 
 def checked_import(
     records: Iterable[Resource],

@@ -1,16 +1,47 @@
 """The column types of the search index: codes for a text column, built chunk by chunk, and list columns
-("AA; NA") as (record, value) pairs with record lists per value and, for few values, one bit set per record.
+("AA; NA") as (record, value) pairs with record lists per value and, for few values, one bit set per record;
+and the reading of catalog rows (or records) into them, chunk by chunk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from directory.facets import expand_rows, offsets_of
-from directory.schema import split_list
+from directory.schema import Resource, format_schedule, join_list, split_list
+
+# The catalog columns the search index reads, in the order `_add_chunk` takes them.
+_COLUMNS = (
+    "id",
+    "name",
+    "category",
+    "subcategory",
+    "fellowship",
+    "format",
+    "coverage",
+    "latitude",
+    "longitude",
+    "populations",
+    "languages",
+    "payment",
+    "moud_services",
+    "mat_friendly",
+    "accessibility",
+    "status",
+    "verification",
+    "as_of",
+    "schedule",
+    "services",
+    "service_area",
+    "date_basis",
+    "county",
+    "state",
+)
+_NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 
 
 class _Factor:
@@ -94,4 +125,60 @@ class _Multi:
         return hit
 
     def counts(self, rows: np.ndarray) -> np.ndarray:
+        """How many of `rows` (distinct record positions) hold each value."""
+        n = len(self.offsets) - 1
+        if len(rows) * 4 > n:  # many rows: one pass over every pair beats listing the rows' pairs
+            chosen = np.zeros(n, dtype=bool)
+            chosen[rows] = True
+            return np.bincount(self.values[chosen[self.records]], minlength=len(self.labels))
         return np.bincount(self.values[expand_rows(self.offsets, rows)], minlength=len(self.labels))
+
+
+# --- building columns -----------------------------------------------------------------------------------
+
+
+def _new_columns() -> dict:
+    columns: dict = {name: _Factor() for name in _COLUMNS}
+    columns.update(id=[], name=None, latitude=[], longitude=[], folded_names=[])
+    return columns
+
+
+def _add_chunk(columns: dict, values: Sequence[Sequence]) -> None:
+    """Add one chunk of rows, given column by column in `_COLUMNS` order."""
+    for name, column in zip(_COLUMNS, values):
+        if name == "id":
+            columns["id"].extend(column)
+        elif name == "name":
+            columns["folded_names"].extend(str(v or "").casefold() for v in column)
+        elif name in ("latitude", "longitude"):
+            columns[name].append(np.array(column, dtype=float))
+        else:
+            columns[name].add(column)
+    for name in ("latitude", "longitude"):
+        if len(columns[name]) > 1:
+            columns[name] = [np.concatenate(columns[name])]
+
+
+def _floats(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts).astype(float) if parts else np.zeros(0, dtype=float)
+
+
+def _record_row(record: Resource) -> tuple:
+    """A record as the strings the SQLite catalog stores, in `_COLUMNS` order."""
+    out = []
+    for name in _COLUMNS:
+        value = getattr(record, name)
+        if name == "schedule":
+            out.append(format_schedule(value))
+        elif isinstance(value, tuple):
+            out.append(join_list(value))
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def _day_number(text: str) -> int:
+    try:
+        return date.fromisoformat(text).toordinal()
+    except (TypeError, ValueError):
+        return _NO_DATE

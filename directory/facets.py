@@ -6,6 +6,7 @@ Everything here works on the numpy columns of a `directory.search.SearchIndex`; 
 
 from __future__ import annotations
 
+import math
 import re
 import weakref
 from datetime import date, datetime, timedelta
@@ -101,11 +102,11 @@ class Selection:
             self._near()
         rows = self.rows
         size = index.size if rows is None else len(rows)
-        base = np.ones(size, dtype=bool)
-        if not query.include_inactive:
-            base &= _pick(index.constant("status", ("active",)), rows)
-        if not query.include_unconfirmed:
-            base &= _pick(index.constant("verification", ("confirmed",)), rows)
+        shown = index.shown(query.include_inactive, query.include_unconfirmed)  # one mask, made once
+        if shown is None:
+            base = np.ones(size, dtype=bool)
+        else:
+            base = shown.copy() if rows is None else shown[rows]
         if query.verified_within_months is not None:
             today = now.astimezone(schedule.TZ).date() if now.tzinfo else now.date()
             cutoff = _months_before(today, int(query.verified_within_months)).toordinal()
@@ -146,7 +147,8 @@ class Selection:
         for mask in self._groups.values():
             final &= mask
         self._final = final
-        self.final_rows = self._to_rows(final)
+        self._final_local = np.flatnonzero(final)
+        self.final_rows = self._final_local if self.rows is None else self.rows[self._final_local]
         self._full: dict[str, np.ndarray] = {}
 
     # whole-catalog views ----------------------------------------------------------------------------
@@ -212,16 +214,8 @@ class Selection:
         Substance use keeps treatment that is not mental-health-only (untagged treatment stays: the source
         did not say); mental health keeps treatment tagged mental_health. Over `rows` when given.
         """
-        index = self.index
-        if care_for not in ("substance_use", "mental_health"):
-            return None
-        n = index.size
-        treatment = index.is_any("category", ("treatment",), rows)
-        mental = index.services.mask(("mental_health",), n, rows)
-        if care_for == "mental_health":
-            return ~treatment | mental
-        substance = index.services.mask(("substance_use",), n, rows)
-        return ~(treatment & mental & ~substance)
+        keep = self.index.care_keep(care_for)  # whole-catalog mask, made once per index
+        return None if keep is None else _pick(keep, rows)
 
     def county_mask(self, wanted, rows: np.ndarray | None = None) -> np.ndarray:
         """Records a county filter keeps: those in one of the counties, regional ones whose area names one
@@ -290,26 +284,35 @@ class Selection:
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
         dlat = radius / 68.7 * 1.02
-        dlon = radius / (69.17 * max(np.cos(np.radians(place.latitude)), 0.01)) * 1.02
-        low = np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left")
-        high = np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right")
-        box = index.lat_order[low:high]
-        lon = index.longitude[box]
-        # Sorted once here, so every later step reads the columns in order and rows can be looked up.
-        box = np.sort(
-            box[(lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable[box]]
+        dlon = radius / (69.17 * max(math.cos(math.radians(place.latitude)), 0.01)) * 1.02
+        low = int(np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left"))
+        high = int(np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right"))
+        # The latitude band is one slice of the latitude-ordered columns: read in order, no gather.
+        lon = index.lon_by_lat[low:high]
+        box = np.flatnonzero(
+            (lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable_by_lat[low:high]
         )
-        miles = haversine_miles(place.latitude, place.longitude, index.latitude[box], index.longitude[box])
+        miles = haversine_miles(place.latitude, place.longitude, index.lat_sorted[low:high][box], lon[box])
         inside = miles <= radius
-        near = [box[inside], index.remote_rows]
+        near = [index.lat_order[low:high][box[inside]], index.remote_rows]
         if len(index.regional_rows):
             near.append(self._in_area())
-        rows = np.concatenate(near)
-        distance = np.concatenate([miles[inside], np.full(len(rows) - int(np.count_nonzero(inside)), np.nan)])
-        if len(rows) > len(near[0]):
-            order = np.argsort(rows, kind="stable")  # merges the sorted runs: linear time
-            rows, distance = rows[order], distance[order]
-        self.rows, self._miles = rows, distance
+        rows = np.concatenate(near).astype(np.int64, copy=False)
+        distance = np.concatenate([miles[inside], np.full(len(rows) - len(near[0]), np.nan)])
+        # Rows ascending, so every later step reads the columns in order and rows can be looked up.
+        if len(rows) * 16 > index.size:
+            # Many: marked on the whole catalog and read back in order, one pass instead of a sort.
+            chosen = np.zeros(index.size, dtype=bool)
+            chosen[rows] = True
+            spread = np.empty(index.size)
+            spread[rows] = distance
+            rows = np.flatnonzero(chosen)
+            self.rows, self._miles = rows, spread[rows]
+        else:
+            # Few: one sort of (row, position) packed in an int64 (cheaper than an argsort).
+            packed = (rows << 32) | np.arange(len(rows), dtype=np.int64)
+            packed.sort()
+            self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:
@@ -342,6 +345,11 @@ class Selection:
     def _schedule_mask(self, base: np.ndarray) -> np.ndarray:
         """Which candidates have a slot meeting the schedule filters (looked at only where `base` holds)."""
         index = self.index
+        if not self.timed:  # weekdays and times of day alone: the records' bits answer
+            days = self.days.tolist() if self.query.weekdays else range(7)
+            tods = self.tods.tolist() if self.query.times_of_day else range(4)
+            wanted = np.uint32(sum(1 << (d * 4 + t) for d in days for t in tods))
+            return (_pick(index.day_tod_bits, self.rows) & wanted) != 0
         if self.rows is None:
             positions = self._slot_positions(self._rows(base))
             ok = self._slot_ok(positions)
@@ -447,7 +455,10 @@ class Selection:
         return rows[np.argsort(key, kind="stable")]
 
     def _quantised_distance(self, rows: np.ndarray, scale: int, largest: int) -> np.ndarray:
-        miles = self.distance_at(rows)
+        if rows is self.final_rows and self._miles is not None:
+            miles = self._miles[self._final_local]  # the results' own distances: no lookup
+        else:
+            miles = self.distance_at(rows)
         if miles is None:
             return np.zeros(len(rows), dtype=np.int64)
         # Remote resources (no distance) sort after everything within the radius.

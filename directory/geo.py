@@ -6,6 +6,7 @@ The online geocoder (OpenStreetMap Nominatim) is only used when the caller passe
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -239,11 +240,30 @@ def county_for_zip(zip: str) -> str:
 
 def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Great-circle miles from one point to many; NaN coordinates give NaN distances."""
-    lat1, lon1 = np.radians(float(lat)), np.radians(float(lon))
+    lat1, lon1 = math.radians(float(lat)), math.radians(float(lon))
     lat2 = np.radians(np.asarray(lats, dtype=float))
     lon2 = np.radians(np.asarray(lons, dtype=float))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    # sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2, computed in
+    # place (the same operations in the same order, so the same bits) to spare the temporaries.
+    a = lat2 - lat1
+    a *= 0.5
+    np.sin(a, out=a)
+    a *= a
+    b = lon2
+    b -= lon1
+    b *= 0.5
+    np.sin(b, out=b)
+    b *= b
+    np.cos(lat2, out=lat2)
+    c = lat2
+    c *= math.cos(lat1)
+    c *= b
+    a += c
+    np.clip(a, 0.0, 1.0, out=a)
+    np.sqrt(a, out=a)
+    np.arcsin(a, out=a)
+    a *= 2 * EARTH_RADIUS_MILES
+    return a
 
 
 def distance_miles(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = "search-index-4"  # bump whenever SearchIndex's columns change: older caches are then rebuilt
+FORMAT = "search-index-7"  # bump whenever SearchIndex's columns change: older caches are then rebuilt
 SUFFIX = ".index.npz"
 _SKIP = {"_lock", "_fts_cache", "_catalog", "_records", "_haystack", "_haystack_offsets", "_constant"}
 _log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def cache_path(catalog) -> Path | None:
 def catalog_key(catalog) -> str | None:
     """What identifies the catalog's current contents: the store's version row when it has one, the
     file's identity (inode, size and modification time of the file and its write-ahead log) when it
-    does not, and in both cases the meta table and the row count. None when no key can be had."""
+    does not, and in both cases the meta table and the newest rowid. None when no key can be had."""
     path = Path(str(getattr(catalog, "path", "") or ""))
     try:
         stat = path.stat()
@@ -53,12 +53,39 @@ def catalog_key(catalog) -> str | None:
             if wal.exists() and wal.stat().st_size:
                 parts.append((wal.stat().st_size, wal.stat().st_mtime_ns))
         parts.append(catalog.conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
-        parts.append(
-            catalog.conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM resources").fetchone()
-        )
+        # The newest rowid (one b-tree step; a count(*) would read the whole table: 0.9 s at 1M rows).
+        parts.append(catalog.conn.execute("SELECT coalesce(max(rowid), 0) FROM resources").fetchone())
     except (OSError, sqlite3.Error, AttributeError, ValueError):
         return None
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+# --- in memory: one index per catalog file and version in this process ----------------------------------
+
+_loaded: dict[str, tuple[str, object]] = {}  # cache file → (key, index): the newest index of each catalog
+_loaded_lock = threading.Lock()
+
+
+def recall(catalog, key: str):
+    """The index this process already holds for this catalog file under exactly `key`, or None."""
+    path = cache_path(catalog)
+    with _loaded_lock:
+        held = _loaded.get(str(path)) if path is not None else None
+    return held[1] if held is not None and held[0] == key else None
+
+
+def remember(catalog, key: str, index) -> None:
+    """Hold `index` as this process's index of the catalog file under `key`, in place of an older one."""
+    path = cache_path(catalog)
+    if path is not None:
+        with _loaded_lock:
+            _loaded[str(path)] = (key, index)
+
+
+def forget() -> None:
+    """Hold no index in memory any more (the next load reads the cache file or the rows)."""
+    with _loaded_lock:
+        _loaded.clear()
 
 
 # --- writing --------------------------------------------------------------------------------------------

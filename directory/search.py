@@ -7,6 +7,7 @@ themselves are only built for the page of results returned.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 import threading
@@ -14,12 +15,22 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 
-from directory import index_cache, schedule
-from directory.columns import _Factor, _Multi
+from directory import index_cache, schedule, wordlist
+from directory.columns import (
+    _COLUMNS,
+    _NO_DATE,
+    _add_chunk,
+    _day_number,
+    _Factor,
+    _floats,
+    _Multi,
+    _new_columns,
+    _record_row,
+)
 from directory.facets import (
     FACET_GROUPS,
     KNOWN_VALUES,
@@ -43,8 +54,6 @@ from directory.query import (
 from directory.schema import (
     Resource,
     Slot,
-    format_schedule,
-    join_list,
     parse_slot,
     split_list,
 )
@@ -67,36 +76,9 @@ __all__ = [
     "search",
 ]
 
-_COLUMNS = (
-    "id",
-    "name",
-    "category",
-    "subcategory",
-    "fellowship",
-    "format",
-    "coverage",
-    "latitude",
-    "longitude",
-    "populations",
-    "languages",
-    "payment",
-    "moud_services",
-    "mat_friendly",
-    "accessibility",
-    "status",
-    "verification",
-    "as_of",
-    "schedule",
-    "services",
-    "service_area",
-    "date_basis",
-    "county",
-    "state",
-)
 _TEXT_COLUMNS = ("name", "organization", "description", "city")
 _REMOTE_LABELS = ("", "online", "by phone", "statewide", "national", "serves this area")
 REGIONAL_KIND = 5  # remote_kind of a regional resource: it matches where its service area holds the place
-_NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 _CHUNK = 50_000
 _MAX_TOKENS = 12
 
@@ -174,6 +156,11 @@ class SearchIndex:
         self._haystack: str = ""
         self._haystack_offsets = np.zeros(1, dtype=np.int64)
         self.rowids = rowids
+        # The catalog's word list (`Catalog.text_postings`), when it has one: sorted terms, offsets
+        # and the index positions holding each term. Free text is then matched here, in numpy.
+        self.text_terms: np.ndarray | None = None
+        self.text_offsets: np.ndarray | None = None
+        self.text_rows: np.ndarray | None = None
         self.ids: list[str] = columns["id"]
         n = self.size = len(self.ids)
         self.latitude = _floats(columns["latitude"])
@@ -262,6 +249,15 @@ class SearchIndex:
             [(hour >= 5) & (hour < 12), (hour >= 12) & (hour < 17), (hour >= 17) & (hour < 21)], [0, 1, 2], 3
         ).astype(np.int8)
         self.has_slots = counts > 0
+        # Each record's (weekday, time of day) pairs as bits (weekday * 4 + time of day): a weekday or
+        # time-of-day filter is then one AND per candidate instead of a pass over its slots.
+        self.day_tod_bits = np.zeros(n, dtype=np.uint32)
+        filled = np.flatnonzero(self.has_slots)
+        if len(filled):
+            slot_bits = np.left_shift(
+                np.uint32(1), (self.slot_weekday.astype(np.uint32) * 4 + self.slot_tod.astype(np.uint32))
+            )
+            self.day_tod_bits[filled] = np.bitwise_or.reduceat(slot_bits, self.slot_offsets[filled])
 
     def _prepare(self) -> None:
         """What every query needs and no query changes: latitude sorted for the box, the remote and
@@ -272,6 +268,10 @@ class SearchIndex:
         self.remote_rows = np.flatnonzero(self.remote)
         self.regional_rows = np.flatnonzero(self.regional)
         self.boxable = ~self.remote & ~self.regional
+        # The box's columns in latitude order too: a box is then one contiguous slice of each, read
+        # in order, instead of a gather at scattered rows.
+        self.lon_by_lat = self.longitude[order]
+        self.boxable_by_lat = self.boxable[order]
         self._constant: dict[tuple, np.ndarray] = {}
         self.contiguous = self.rowids is not None and (
             len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
@@ -279,10 +279,42 @@ class SearchIndex:
 
     def constant(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         """`is_any` for a condition queries repeat ("active", "confirmed"): computed once, read-only."""
-        key = (column, values)
+        return self._remembered((column, values), lambda: self.is_any(column, values))
+
+    def shown(self, include_inactive: bool, include_unconfirmed: bool) -> np.ndarray | None:
+        """Active and confirmed (or what the two choices leave of that) as one mask, computed once;
+        None when both are included."""
+        if include_inactive and include_unconfirmed:
+            return None
+
+        def build() -> np.ndarray:
+            mask = np.ones(self.size, dtype=bool)
+            if not include_inactive:
+                mask &= self.constant("status", ("active",))
+            if not include_unconfirmed:
+                mask &= self.constant("verification", ("confirmed",))
+            return mask
+
+        return self._remembered(("shown", include_inactive, include_unconfirmed), build)
+
+    def care_keep(self, care_for: str) -> np.ndarray | None:
+        """What a "care for" choice keeps over the whole catalog, computed once (None for "both")."""
+        if care_for not in ("substance_use", "mental_health"):
+            return None
+
+        def build() -> np.ndarray:
+            treatment = self.is_any("category", ("treatment",))
+            mental = self.services.mask(("mental_health",), self.size)
+            if care_for == "mental_health":
+                return ~treatment | mental
+            return ~(treatment & mental & ~self.services.mask(("substance_use",), self.size))
+
+        return self._remembered(("care", care_for), build)
+
+    def _remembered(self, key: tuple, build) -> np.ndarray:
         mask = self._constant.get(key)
         if mask is None:
-            mask = self.is_any(column, values)
+            mask = build()
             mask.setflags(write=False)
             with self._lock:
                 if len(self._constant) < 64:
@@ -322,22 +354,41 @@ class SearchIndex:
         return index
 
     @classmethod
-    def from_catalog(cls, catalog, *, cache: bool = True) -> SearchIndex:
+    def from_catalog(cls, catalog, *, cache: bool = True, shared: bool = True) -> SearchIndex:
         """An index over a `directory.catalog.Catalog`, read straight from SQLite in one pass.
 
         With `cache`, the columns saved beside the catalog file are used when they were made from the
-        catalog as it is now (`directory.index_cache`), and saved there after a fresh build.
+        catalog as it is now (`directory.index_cache`), and saved there after a fresh build. With
+        `shared` too, an index this process already holds for the catalog as it is now is reused
+        (its columns, not a copy of them), so a server keeps one index per catalog version however
+        many times it is asked (a warm-up at start, then the app).
         """
         key = index_cache.catalog_key(catalog) if cache else None
-        if key:
-            cached = index_cache.load(cls, catalog, key)
-            if cached is not None:
-                cached.from_cache = True
-                return cached
-        index = cls._read_catalog(catalog)
-        if key:
-            index_cache.save(index, catalog, key)
+        if key and shared:
+            held = index_cache.recall(catalog, key)
+            if held is not None:
+                return held._bound_to(catalog)
+        index = index_cache.load(cls, catalog, key) if key else None
+        if index is not None:
+            index.from_cache = True
+        else:
+            index = cls._read_catalog(catalog)
+            if key:
+                index_cache.save(index, catalog, key)
+        if key and shared:
+            index_cache.remember(catalog, key, index)
         return index
+
+    def _bound_to(self, catalog) -> SearchIndex:
+        """This index's columns (shared, not copied) reading pages and text through `catalog`."""
+        if catalog is self._catalog:
+            return self
+        view = copy.copy(self)
+        view._catalog = catalog
+        view._lock = threading.Lock()
+        view._fts_cache = OrderedDict()
+        view._constant = self._constant  # read-only masks: safe to share, computed once for all
+        return view
 
     @classmethod
     def _read_catalog(cls, catalog) -> SearchIndex:
@@ -354,7 +405,14 @@ class SearchIndex:
             _add_chunk(columns, values[1:])
         index = cls(columns, rowids=np.concatenate(rowids) if rowids else np.zeros(0, dtype=np.int64))
         index._catalog = catalog
+        index._add_words(catalog)
         return index
+
+    def _add_words(self, catalog) -> None:
+        """Keep the catalog's word list with the columns (`directory.wordlist`), when it has one."""
+        found = wordlist.read(catalog, self.rowids, self.contiguous, self.size)
+        if found is not None:
+            self.text_terms, self.text_offsets, self.text_rows = found
 
     # free text ----------------------------------------------------------------------------------------
 
@@ -369,7 +427,9 @@ class SearchIndex:
                 self._fts_cache.move_to_end(expression)
                 return cached
         if self._catalog is not None:
-            mask = self._fts_mask(expression)
+            mask = self._word_mask(expression) if self.text_terms is not None else None
+            if mask is None:  # a word the list cannot answer for certain: FTS5 (or PostgreSQL) does
+                mask = self._fts_mask(expression)
         else:
             mask = self._substring_mask(expression)
         with self._lock:
@@ -377,6 +437,10 @@ class SearchIndex:
             while len(self._fts_cache) > 16:
                 self._fts_cache.popitem(last=False)
         return mask
+
+    def _word_mask(self, expression: str) -> np.ndarray | None:
+        """FTS5's answer to `expression` from the word list, or None when only FTS5 can be sure."""
+        return wordlist.match(expression, self.text_terms, self.text_offsets, self.text_rows, self.size)
 
     def _fts_mask(self, expression: str) -> np.ndarray:
         # SQLite joins the matching row ids into one string and numpy parses it: no Python object per
@@ -415,56 +479,6 @@ class SearchIndex:
             return [self._records[i] for i in rows]
         found = {r.id: r for r in self._catalog.get_many([self.ids[i] for i in rows])}
         return [found[self.ids[i]] for i in rows if self.ids[i] in found]
-
-
-# --- building columns -----------------------------------------------------------------------------------
-
-
-def _new_columns() -> dict:
-    columns: dict = {name: _Factor() for name in _COLUMNS}
-    columns.update(id=[], name=None, latitude=[], longitude=[], folded_names=[])
-    return columns
-
-
-def _add_chunk(columns: dict, values: Sequence[Sequence]) -> None:
-    """Add one chunk of rows, given column by column in `_COLUMNS` order."""
-    for name, column in zip(_COLUMNS, values):
-        if name == "id":
-            columns["id"].extend(column)
-        elif name == "name":
-            columns["folded_names"].extend(str(v or "").casefold() for v in column)
-        elif name in ("latitude", "longitude"):
-            columns[name].append(np.array(column, dtype=float))
-        else:
-            columns[name].add(column)
-    for name in ("latitude", "longitude"):
-        if len(columns[name]) > 1:
-            columns[name] = [np.concatenate(columns[name])]
-
-
-def _floats(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts).astype(float) if parts else np.zeros(0, dtype=float)
-
-
-def _record_row(record: Resource) -> tuple:
-    """A record as the strings the SQLite catalog stores, in `_COLUMNS` order."""
-    out = []
-    for name in _COLUMNS:
-        value = getattr(record, name)
-        if name == "schedule":
-            out.append(format_schedule(value))
-        elif isinstance(value, tuple):
-            out.append(join_list(value))
-        else:
-            out.append(value)
-    return tuple(out)
-
-
-def _day_number(text: str) -> int:
-    try:
-        return date.fromisoformat(text).toordinal()
-    except (TypeError, ValueError):
-        return _NO_DATE
 
 
 # --- searching ------------------------------------------------------------------------------------------

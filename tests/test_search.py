@@ -160,7 +160,7 @@ def index(request, catalog_path):
     with Catalog(catalog_path, readonly=True) as catalog:
         built = SearchIndex.from_catalog(catalog, cache=request.param == "cached")
         if request.param == "cached":
-            built = SearchIndex.from_catalog(catalog)
+            built = SearchIndex.from_catalog(catalog, shared=False)  # from the file, not the one held
             assert built.from_cache
         yield built
 
@@ -507,3 +507,117 @@ def test_empty_result_counts_the_hidden_unconfirmed_matches(index):
     assert found.total == 0 and found.unconfirmed_matches == 1
     shown = search(index, Query(text="unconfirmed", include_unconfirmed=True, **CENTRE), now=NOW)
     assert shown.unconfirmed_matches == 0 and [r.resource.id for r in shown.results] == ["test-k"]
+
+
+# --- session 3, floor: free text from the word list kept with the index (issue 15) ---------------------
+
+
+def _word_and_fts(index: SearchIndex, text: str) -> tuple[np.ndarray | None, np.ndarray]:
+    expression = fts_expression(text)
+    return index._word_mask(expression), index._fts_mask(expression)
+
+
+@pytest.fixture(scope="module")
+def shipped_index(tmp_path_factory, repo_root):
+    """An index over a copy of the shipped catalog (a copy, so no cache file lands beside the real one)."""
+    import shutil
+
+    source = repo_root / "data" / "catalog.db"
+    if not source.exists():
+        pytest.skip("the shipped catalog data/catalog.db is absent")
+    path = tmp_path_factory.mktemp("shipped") / "catalog.db"
+    shutil.copy(source, path)
+    with Catalog(path, readonly=True) as catalog:
+        yield SearchIndex.from_catalog(catalog, cache=False)
+
+
+def test_word_list_equals_fts5_on_the_shipped_catalog(shipped_index):
+    """For every word of the shipped catalog, its one-, two- and three-letter prefixes, pairs of words,
+    accented and upper-case spellings, the word list finds exactly the rows FTS5's MATCH finds."""
+    index = shipped_index
+    assert index.text_terms is not None and len(index.text_terms) > 100
+    words = [t.decode() for t in index.text_terms.tolist()]
+    plain = [w for w in words if w.isascii() and w.isalnum()]
+    texts = set(plain) | {w[:k] for w in plain for k in (1, 2, 3)}
+    texts |= {f"{a} {b}" for a, b in zip(plain[::7], plain[3::7])}
+    texts |= {"Chicago", "CHICAGO", "recovery", "Atención", "niños", "Niños", "café", "Salud Mental"}
+    assert len(texts) > 1000
+    answered = 0
+    for text in sorted(texts):
+        words_mask, fts_mask = _word_and_fts(index, text)
+        assert words_mask is not None, text
+        assert np.array_equal(words_mask, fts_mask), text
+        answered += int(words_mask.any())
+    assert answered > len(plain)  # the comparison is not between empty masks
+
+
+def test_word_list_folds_every_accented_latin_letter_as_fts5(tmp_path):
+    """Each accented letter the word list folds itself (Latin-1 and Latin Extended-A) is folded as FTS5's
+    unicode61 remove_diacritics 2 folds it: searching "q<letter>" finds the same rows both ways."""
+    import unicodedata
+
+    from directory.wordlist import plain_word as _plain_word
+
+    letters = [chr(c) for c in range(0xC0, 0x180) if _plain_word(chr(c)) is not None]
+    assert "é" in letters and "Ñ" in letters and "ß" not in letters and "ø" not in letters
+    records = [
+        _record(f"test-{i}", f"Test q{letter}z", "support_group", at=NEAR) for i, letter in enumerate(letters)
+    ] + [_record("test-plain", "Test qez qnz", "support_group", at=NEAR)]
+    path = tmp_path / "catalog.db"
+    with Catalog(path) as catalog:
+        assert catalog.import_records(records, source="test").ok
+    with Catalog(path, readonly=True) as catalog:
+        index = SearchIndex.from_catalog(catalog, cache=False)
+        for letter in letters:
+            base = unicodedata.normalize("NFD", letter)[0].lower()
+            for text in (f"q{letter}", f"Q{letter.upper()}z", f"q{base}"):
+                words_mask, fts_mask = _word_and_fts(index, text)
+                assert words_mask is not None, text
+                assert np.array_equal(words_mask, fts_mask), text
+                assert words_mask.sum() >= 2, text  # the accented row and at least one more that folds alike
+
+
+@pytest.mark.parametrize("text", ["straße", "øl", "snake_case", "東京", "ĳssel"])
+def test_words_the_list_cannot_be_sure_of_go_to_fts5(catalog_path, text):
+    """A word with a letter the word list does not fold itself is matched by FTS5, with the same answer."""
+    with Catalog(catalog_path, readonly=True) as catalog:
+        index = SearchIndex.from_catalog(catalog, cache=False)
+        words_mask, fts_mask = _word_and_fts(index, text)
+        assert words_mask is None
+        assert np.array_equal(index.text_mask(text), fts_mask)
+
+
+def test_text_search_finds_by_word_list_on_sqlite(catalog_path):
+    """An index read from SQLite keeps the word list and answers a text query from it, as FTS5 would."""
+    with Catalog(catalog_path, readonly=True) as catalog:
+        index = SearchIndex.from_catalog(catalog, cache=False)
+        assert index.text_terms is not None
+        for text in ("test", "meeting a", "caf", "xyzzy", "Test clinic"):
+            words_mask, fts_mask = _word_and_fts(index, text)
+            assert np.array_equal(words_mask, fts_mask), text
+        assert not index.text_mask("xyzzy").any()
+
+
+@pytest.mark.parametrize("radius", [1, 2, 5, 50])
+def test_candidates_come_in_row_order_with_their_distances(radius):
+    """Few candidates (sorted) or many (marked on the catalog): either way the rows a place search
+    keeps are exactly those within the radius by the haversine distance, ascending, each with its own
+    distance, and the page is nearest first."""
+    from directory.facets import Selection
+    from directory.geo import Place, haversine_miles
+
+    grid = [
+        _record(f"test-grid-{i}", f"Test grid meeting {i}", "support_group", at=(41.80 + (i // 20) * 0.01, -87.75 + (i % 20) * 0.01))
+        for i in range(400)
+    ]  # fmt: skip
+    index = SearchIndex.from_records(grid)
+    place = Place(41.90, -87.66, "test point", "address")
+    plan = Selection(index, Query(latitude=41.90, longitude=-87.66, radius=radius), place, NOW)
+    miles = haversine_miles(place.latitude, place.longitude, index.latitude, index.longitude)
+    expected = np.flatnonzero(miles <= radius)
+    assert 0 < len(expected) < len(grid) or radius == 50
+    assert np.array_equal(plan.final_rows, expected)
+    assert np.array_equal(plan.distance_at(plan.final_rows), miles[expected])
+    page = plan.order(plan.final_rows, 5)
+    steps = np.round(miles[page] * 1000)  # the order compares thousandths of a mile, then names
+    assert list(steps) == sorted(steps) and steps[0] == np.round(miles[expected].min() * 1000)
