@@ -44,7 +44,10 @@ DETAILS_PATH = "/details"
 URI_COMPONENT_SAFE = "!'()*"
 METRES_PER_MILE = 1609.344
 MIN_ZOOM, MAX_ZOOM = 5, 18
-MARKER_CAP = 2000  # more markers than this and the map shows the nearest ones and says so
+MARKER_CAP = (
+    2000  # more listings in view than this are drawn as groups counted on the server (markers.MAP_CAP)
+)
+CLUSTER_COLOUR = "#3a3f4b"  # server-made groups hold every kind: a neutral dark badge with a white count
 # Kind -> (marker colour, Streamlit markdown colour used by the legend under the map). Distinct hues,
 # each dark enough for white cluster counts (WCAG AA for large text).
 KIND_COLOURS: dict[str, tuple[str, str]] = {
@@ -54,6 +57,8 @@ KIND_COLOURS: dict[str, tuple[str, str]] = {
     "crisis_line": ("#d42a2a", "red"),
     "government_program": ("#b35c00", "orange"),
     "national_resource": ("#5f6470", "gray"),
+    "harm_reduction": ("#a3127a", "red"),
+    "health_center": ("#8a6d00", "yellow"),
 }
 
 
@@ -69,6 +74,7 @@ class MapPoint:
     kind_html: str = ""
     when_html: str = ""
     details_html: str = "Details"
+    age_html: str = ""  # how old and how sure the listing is (freshness.certainty's words)
 
     @property
     def tooltip_html(self) -> str:
@@ -78,7 +84,9 @@ class MapPoint:
     @property
     def popup_html(self) -> str:
         """The popup the browser builds from this point's pieces (the same HTML as `popup_html()`)."""
-        return _popup(self.name_html, self.kind_html, self.when_html, self.resource_id, self.details_html)
+        return _popup(
+            self.name_html, self.kind_html, self.when_html, self.resource_id, self.details_html, self.age_html
+        )
 
 
 def details_href(resource_id: str) -> str:
@@ -86,11 +94,15 @@ def details_href(resource_id: str) -> str:
     return f"{DETAILS_PATH}?id={quote(resource_id, safe=URI_COMPONENT_SAFE)}"
 
 
-def _popup(name_html: str, kind_html: str, when_html: str, resource_id: str, details_html: str) -> str:
+def _popup(
+    name_html: str, kind_html: str, when_html: str, resource_id: str, details_html: str, age_html: str = ""
+) -> str:
     # Mirrored by popupHtml() in ResultCluster's script: change both together.
     parts = [f"<strong>{name_html}</strong>", kind_html]
     if when_html:
         parts.append(when_html)
+    if age_html:
+        parts.append(f"<small>{age_html}</small>")
     # A percent-encoded href holds none of " < > &, so it needs no HTML escaping.
     parts.append(f'<a href="{details_href(resource_id)}" target="_blank" rel="noopener">{details_html}</a>')
     return "<br>".join(parts)
@@ -117,7 +129,8 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
-            // texts: escaped kind / when / link labels; rows: [lat, lon, escaped name, id, kind, when, link].
+            // texts: escaped kind / when / link / age labels;
+            // rows: [lat, lon, escaped name, id, kind, when, link, age].
             var texts = {{ this.texts_json }};
             var rows = {{ this.rows_json }};
             var colour = {{ this.colour|tojson }};
@@ -147,6 +160,7 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                 var r = m.aftercareRow;
                 return '<strong>' + r[2] + '</strong><br>' + texts[r[4]]
                     + (texts[r[5]] ? '<br>' + texts[r[5]] : '')
+                    + (texts[r[7]] ? '<br><small>' + texts[r[7]] + '</small>' : '')
                     + '<br><a href="{{ this.details_path }}?id=' + encodeURIComponent(r[3])
                     + '" target="_blank" rel="noopener">' + texts[r[6]] + '</a>';
             }
@@ -199,6 +213,7 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                 texts.setdefault(p.kind_html, len(texts)),
                 texts.setdefault(p.when_html, len(texts)),
                 texts.setdefault(p.details_html, len(texts)),
+                texts.setdefault(p.age_html, len(texts)),
             ]
             for p in points
         ]
@@ -339,6 +354,94 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
     ).add_to(m)
     m.add_child(_TownNames(illinois_towns()))
     return m
+
+
+class ServerClusters(folium.MacroElement):
+    """Groups counted on the server (`directory.markers`), one round badge each with its count.
+
+    Drawn when more listings are in view than the map draws one by one. A badge is focusable and named
+    ("1,234 listings here, zoom in to see them"); a click, a tap or Enter zooms in on it, and the page then
+    draws the listings of the new view.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var rows = {{ this.rows_json }};  // [lat, lon, count, accessible name]
+            var layer = L.layerGroup();
+            var map = {{ this._parent._parent.get_name() }};
+            rows.forEach(function(r) {
+                var n = r[2], size = n < 100 ? 36 : (n < 1000 ? 44 : 52);
+                var m = L.marker([r[0], r[1]], {keyboard: true, title: r[3], alt: r[3], icon: L.divIcon({
+                    className: 'aftercare-cluster aftercare-server-cluster', iconSize: L.point(size, size),
+                    html: '<div style="font:bold 13px sans-serif;background:{{ this.colour }};color:#fff;'
+                        + 'border:2px solid #fff;box-sizing:border-box;border-radius:50%;width:' + size
+                        + 'px;height:' + size + 'px;line-height:' + (size - 4) + 'px;text-align:center;'
+                        + 'box-shadow:0 0 3px rgba(0,0,0,.6)">' + n.toLocaleString('en-US') + '</div>'})});
+                function zoomIn() { map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, {{ this.max_zoom }})); }
+                m.on('click', zoomIn);
+                m.on('keypress', function(e) { if (e.originalEvent.keyCode === 13) { zoomIn(); } });
+                m.addTo(layer);
+            });
+            layer.addTo({{ this._parent.get_name() }});
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: Sequence[Sequence], colour: str = CLUSTER_COLOUR):
+        super().__init__()
+        self._name = "ServerClusters"
+        self.colour = colour
+        self.max_zoom = MAX_ZOOM
+        self.rows_json = script_json([list(r) for r in rows])
+
+
+def cluster_layer(
+    latitude: Sequence[float], longitude: Sequence[float], count: Sequence[int], *, name: str, title: str
+) -> folium.FeatureGroup:
+    """The feature group of server-made groups; `title` is the accessible name with a `{count}` placeholder."""
+    rows = [
+        [round(float(lat), 5), round(float(lon), 5), int(n), title.format(count=f"{int(n):,}")]
+        for lat, lon, n in zip(latitude, longitude, count)
+    ]
+    group = folium.FeatureGroup(name=name)
+    ServerClusters(rows).add_to(group)
+    return group
+
+
+def marker_points(
+    ids: Sequence[str],
+    latitude: Sequence[float],
+    longitude: Sequence[float],
+    kinds: Sequence[str],
+    texts: Sequence,
+    *,
+    kind_names: dict[str, str],
+    details_label: str = "Details",
+) -> list[MapPoint]:
+    """Markers from the index's arrays (`directory.markers.Markers`) and their popup texts (objects with
+    name, when and age: `directory.markers.popups`): every piece of catalog text HTML-escaped here."""
+    escape = html.escape
+    details_html = escape(details_label)
+    kind_html = {k: escape(v) for k, v in kind_names.items()}
+    ages: dict[str, str] = {}
+    return [
+        MapPoint(
+            float(lat),
+            float(lon),
+            rid,
+            kind,
+            escape(text.name),
+            kind_html.get(kind) or escape(kind),
+            escape(text.when) if text.when else "",
+            details_html,
+            ages.get(text.age) or ages.setdefault(text.age, escape(text.age)),
+        )
+        for rid, lat, lon, kind, text in zip(ids, latitude, longitude, kinds, texts)
+    ]
 
 
 def popup_html(resource: Resource, kind_label: str, when: str = "", details_label: str = "Details") -> str:

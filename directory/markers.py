@@ -9,14 +9,19 @@ centre of each grid cell) and shows the "zoom in" note (`zoom_note`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
-from directory.facets import Selection
+from directory import freshness, geo
+from directory.facets import Selection, reference_time
 from directory.query import Query
-from directory.words import t
+from directory.schedule import next_meeting
+from directory.schema import parse_schedule
+from directory.search import Result
+from directory.words import next_words, slot_words, t
 
 MAP_CAP = 2000  # more listings in view than this are drawn as server-made clusters
 GRID_CELLS = 48  # cells across the longer side of the view when clustering
@@ -55,7 +60,7 @@ class Markers:
 
 def zoom_note(markers: Markers) -> str:
     """The sentence under a clustered map ("…zoom in to see every listing"), or "" when every one is drawn."""
-    return t("map.zoom_in", count=markers.in_view) if markers.clustered else ""
+    return t("map.zoom_in", count=f"{markers.in_view:,}") if markers.clustered else ""
 
 
 def located_rows(index, selection: Selection) -> np.ndarray:
@@ -72,10 +77,16 @@ def markers(
     now: datetime,
     bounds: tuple[float, float, float, float] | None = None,
     cap: int = MAP_CAP,
+    rows: np.ndarray | None = None,
 ) -> Markers:
     """The markers of `query` (with `place` already found, as `search` found it) inside `bounds`
-    (south, west, north, east; None for everywhere): single points up to `cap`, clusters above it."""
-    rows = located_rows(index, Selection(index, query, place, now))
+    (south, west, north, east; None for everywhere): single points up to `cap`, clusters above it.
+
+    `rows` are the query's located rows when the caller has them already (`located_rows`, or the `rows`
+    of an earlier `Markers` of the same query without bounds), so the query is not run again.
+    """
+    if rows is None:
+        rows = located_rows(index, Selection(index, query, place, now))
     lat, lon = index.latitude[rows], index.longitude[rows]
     if bounds is not None:
         south, west, north, east = bounds
@@ -133,3 +144,95 @@ def names(index, rows: np.ndarray) -> list[str]:
         sql = f"SELECT rowid, name FROM resources WHERE rowid IN ({', '.join('?' * len(chunk))})"
         found.update(index._catalog.conn.execute(sql, chunk).fetchall())
     return [found.get(r, "") for r in rowids]
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """The four fields `freshness.certainty` reads, so the age words need no full record."""
+
+    as_of: str
+    source: str
+    verification: str
+    date_basis: str
+
+
+@dataclass(frozen=True)
+class Popup:
+    """What one marker's popup says, as plain (unescaped) catalog text: name, next meeting or hours, age."""
+
+    name: str
+    when: str
+    age: str
+
+
+_POPUP_COLUMNS = "rowid, name, schedule, hours, as_of, source, verification, date_basis"
+
+
+def popups(index, rows: np.ndarray, now: datetime) -> list[Popup]:
+    """The popup text of the listings at these index positions, in order, read in one query per 900 rows
+    (only the columns a popup shows; no full record is built): the name, the next meeting (or the weekly
+    times, or the hours) and how old and how sure the listing is (`freshness.certainty`)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if index._records is not None:
+        picked = [index._records[i] for i in rows.tolist()]
+        fields = [
+            (r.name, r.schedule, r.hours, r.as_of, r.source, r.verification, r.date_basis) for r in picked
+        ]
+    else:
+        found: dict[int, tuple] = {}
+        rowids = index.rowids[rows].tolist()
+        for start in range(0, len(rowids), _NAME_CHUNK):
+            chunk = rowids[start : start + _NAME_CHUNK]
+            sql = f"SELECT {_POPUP_COLUMNS} FROM resources WHERE rowid IN ({', '.join('?' * len(chunk))})"
+            found.update((row[0], row[1:]) for row in index._catalog.conn.execute(sql, chunk))
+        empty = ("", "", "", "", "", "", "")
+        fields = []
+        for r in rowids:
+            name, stored, hours, *dated = ("" if v is None else str(v) for v in found.get(r, empty))
+            fields.append((name, parse_schedule(stored) if stored else (), hours, *dated))
+    reference = reference_time(now)
+    ages: dict[tuple, str] = {}  # thousands of markers share a few dozen (date, source) pairs
+    out = []
+    for name, slots, hours, as_of, source, verification, date_basis in fields:
+        key = (as_of, source, verification, date_basis)
+        if key not in ages:
+            ages[key] = freshness.certainty(_Dated(*key), now).words
+        out.append(Popup(name, _when(slots, hours, reference, now), ages[key]))
+    return out
+
+
+def _when(slots: tuple, hours: str, reference: datetime, now: datetime) -> str:
+    """The card's time line, as `words.when_text` writes it, from the weekly times and the hours."""
+    if slots:
+        found = next_meeting(slots, reference)
+        if found:
+            return t("card.next", when=next_words(found[1], now))
+        shown = "; ".join(slot_words(s) for s in slots[:3])
+        return t("card.meets", schedule=shown + ("; …" if len(slots) > 3 else ""))
+    return t("card.hours", hours=hours) if hours else ""
+
+
+def extent(index, rows: np.ndarray) -> list[tuple[float, float]]:
+    """The south-west and north-east corners around these rows' points ([] for none), for fitting a view."""
+    if not len(rows):
+        return []
+    lat, lon = index.latitude[rows], index.longitude[rows]
+    return [(float(lat.min()), float(lon.min())), (float(lat.max()), float(lon.max()))]
+
+
+def selected(index, rows: Sequence[int], *, place=None, now: datetime) -> list[Result]:
+    """The search results of the listings chosen on the map (a handful): full records, the distance from
+    `place` and the next meeting, as the result list shows them."""
+    reference = reference_time(now)
+    out = []
+    for resource in index.resources(list(rows)):
+        miles = None
+        if place is not None and resource.has_location:
+            miles = geo.distance_miles(place.latitude, place.longitude, resource.latitude, resource.longitude)
+        found = next_meeting(resource.schedule, reference) if resource.schedule else None
+        out.append(
+            Result(
+                resource, miles, f"{miles:.1f} mi" if miles is not None else "", found[1] if found else None
+            )
+        )
+    return out

@@ -561,6 +561,9 @@ ENGLISH: dict[str, str] = {
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",
     "crisis.bar_911": "Emergency",
+    # --- session 3, perf: the map from the index's arrays ---
+    "map.groups_layer": "Groups of listings",
+    "map.group_title": "{count} listings here: zoom in to see them",
 }
 
 

@@ -8,12 +8,12 @@ from streamlit_folium import st_folium
 
 from components import locate
 from components.shell import require_shell
-from directory import filters, geo, maps, schedule
+from directory import filters, geo, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.query import page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
-from directory.words import md, md_link, t, vocab, when_text
+from directory.words import md, md_link, t, vocab
 
 require_shell()
 
@@ -29,9 +29,11 @@ def seed(params: dict) -> None:
     state["f_page"] = page_number(params.get("page", ""))
 
 
-def add(resource_id: str) -> None:
+def add(resource_id: str, on_map: bool = False) -> None:
     if state["referral_list"].add(resource_id):
         st.toast(t("card.added_toast"))
+        # A card under the map reruns the map only (a fragment): the whole page follows, for the sidebar.
+        state["_map_added"] = on_map
 
 
 def add_all(query, now: datetime) -> None:
@@ -59,7 +61,9 @@ def card(result, now: datetime, where: str) -> None:
         )
         listed = rid in state["referral_list"]
         label = t("card.added" if listed else "card.add")
-        right.button(label, key=f"{where}_add_{rid}", on_click=add, args=(rid,), disabled=listed)
+        right.button(
+            label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed
+        )
 
 
 def more_meetings(found, now: datetime) -> None:
@@ -141,7 +145,8 @@ if state.get("_find_query") not in (None, query) and params == last:
     state["f_page"] = 1  # a new search starts on its first page
 state["_find_query"] = query
 page, as_map = max(1, state["f_page"]), state.get("f_view") == "map"
-offset, limit = (0, None) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
+# The map draws from the index's arrays (directory.markers): no page of full records is built for it.
+offset, limit = (0, 0) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
 found = search(
     state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
 )
@@ -234,46 +239,78 @@ if not as_map:
         after.button(t("find.next"), disabled=page >= pages, on_click=lambda: state.update(f_page=page + 1))
     st.stop()
 
-items = [
-    (x.resource, vocab("category", x.resource.category), when_text(x.resource, x.next_start, now))
-    for x in found.results
-]
-points = maps.map_points(items, t("card.details"))
-capped = len(points) > maps.MARKER_CAP  # building every marker of a big catalog would take a minute
-if capped:
-    points = points[: maps.MARKER_CAP]
-place, radius = found.place, (query.radius if found.place else None)
-origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
-kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
-layers = maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
-# The view fits the listings that are where they serve: a statewide line placed at Springfield must not
-# zoom a Chicago search out to the whole state.
-local = {x.resource.id for x in found.results if not x.resource.is_remote}
-center, zoom = maps.fit_view(
-    [(p.latitude, p.longitude) for p in points if p.resource_id in local or not local],
-    place=origin and origin[:2],
-    radius_miles=radius,
-)
-settings = state["settings"]
-base = maps.base_map(
-    tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
-)
-out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
-                center=center, zoom=zoom, returned_objects=["last_object_clicked"],
-                layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
-shown = sorted({p.kind for p in points}, key=list(maps.KIND_COLOURS).index)
-legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
-st.markdown(f"{t('find.legend')} {legend}")
-if capped:
-    st.info(t("find.map_capped", shown=f"{maps.MARKER_CAP:,}", count=f"{found.total:,}"))
-elif len(points) < found.total:
-    st.caption(t("find.no_map_place", count=found.total - len(points)))
-clicked = (out or {}).get("last_object_clicked")
-chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
-if chosen:
-    st.subheader(t("find.selected"))
-    by_id = {x.resource.id: x for x in found.results}
-    for rid in chosen[:10]:
-        card(by_id[rid], now, "map")
-else:
-    st.caption(t("find.map_hint"))
+
+def map_bounds(query, fit) -> tuple[float, float, float, float] | None:
+    """The (south, west, north, east) the visitor has panned or zoomed the map to, or None until they have.
+
+    The map reports its bounds after every move; a new search (a new fitted view) makes the bounds it
+    reported before stale until it reports the new view.
+    """
+    seen = (state.get("find_map") or {}).get("bounds") or {}
+    if state.get("_map_fit") != fit:
+        state["_map_fit"], state["_map_stale"] = fit, seen
+        return None
+    if not seen or seen == state.get("_map_stale"):
+        return None
+    try:
+        sw, ne = seen["_southWest"], seen["_northEast"]
+        return float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@st.fragment
+def result_map(query, place, total: int, now: datetime) -> None:
+    """The map of the results: markers from the index's arrays, remote listings left off; above the cap
+    the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
+    index = state["search_index"]
+    everywhere = markers.markers(index, query, place=place, now=now)
+    radius = query.radius if place else None
+    origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
+    center, zoom = maps.fit_view(
+        markers.extent(index, everywhere.rows), place=origin and origin[:2], radius_miles=radius
+    )
+    bounds = map_bounds(query, (query, center, zoom))
+    drawn = everywhere if bounds is None else markers.markers(index, query, now=now, bounds=bounds,
+                                                              rows=everywhere.rows)  # fmt: skip
+    kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
+    points: list = []
+    if drawn.clustered:
+        groups = drawn.clusters
+        layers = [maps.cluster_layer(groups.latitude, groups.longitude, groups.count,
+                                     name=t("map.groups_layer"), title=t("map.group_title"))]  # fmt: skip
+    else:
+        texts = markers.popups(index, drawn.rows, now)
+        points = maps.marker_points(drawn.ids, drawn.latitude, drawn.longitude, drawn.kind, texts,
+                                    kind_names=kind_names, details_label=t("card.details"))  # fmt: skip
+        layers = []
+    layers += maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
+    settings = state["settings"]
+    base = maps.base_map(
+        tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
+    )
+    out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
+                    center=center, zoom=zoom, returned_objects=["last_object_clicked", "bounds"],
+                    layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
+    if drawn.clustered:
+        st.info(markers.zoom_note(drawn))
+    else:
+        shown = [k for k in maps.KIND_COLOURS if k in set(drawn.kind)]
+        legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
+        st.markdown(f"{t('find.legend')} {legend}")
+    if total > everywhere.in_view:
+        st.caption(t("find.no_map_place", count=total - everywhere.in_view))
+    clicked = (out or {}).get("last_object_clicked")
+    chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
+    if chosen:
+        st.subheader(t("find.selected"))
+        row_of = dict(zip(drawn.ids, drawn.rows.tolist()))
+        for result in markers.selected(index, [row_of[r] for r in chosen[:10]], place=place, now=now):
+            card(result, now, "map")
+    else:
+        st.caption(t("find.map_hint"))
+    if state.pop("_map_added", False):
+        st.rerun()  # the whole page: the sidebar counts the referral list
+
+
+result_map(query, found.place, found.total, now)
