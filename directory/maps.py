@@ -328,8 +328,10 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
     m = folium.Map(location=ILLINOIS_CENTER, zoom_start=ILLINOIS_ZOOM, tiles=None, control_scale=True)
     # Without a tile layer Leaflet has no maxZoom, and markercluster refuses to start without one.
     m.options.update(max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM)
-    m.default_js = list(MAP_JS)
-    m.default_css = list(MAP_CSS)
+    # The cluster script too: st_folium loads scripts only when the map mounts, and a later rerun may
+    # bring the first clustered layer.
+    m.default_js = [*MAP_JS, *CLUSTER_JS]
+    m.default_css = [*MAP_CSS, *CLUSTER_CSS]
     m.add_child(_MapSetup())
     if tiles and tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or tile_url, name="Street map").add_to(m)

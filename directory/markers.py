@@ -24,7 +24,15 @@ from directory.search import Result
 from directory.words import next_words, slot_words, t
 
 MAP_CAP = 2000  # more listings in view than this are drawn as server-made clusters
-GRID_CELLS = 48  # cells across the longer side of the view when clustering
+GRID_CELLS = 48  # cells across the longer side of the view when clustering without a zoom level
+CLUSTER_PX = 64  # with a zoom level: one cell about this many screen pixels wide, so badges do not overlap
+
+
+def cell_degrees(zoom: float, pixels: int = CLUSTER_PX) -> float:
+    """Degrees of longitude that `pixels` screen pixels span at a Web-Mercator zoom level."""
+    return pixels * 360.0 / (256.0 * 2.0 ** float(zoom))
+
+
 _NAME_CHUNK = 900  # SQLite's bound-parameter limit is 999
 
 
@@ -69,6 +77,11 @@ def located_rows(index, selection: Selection) -> np.ndarray:
     return rows[index.has_coordinates[rows] & ~index.remote[rows]]
 
 
+def query_rows(index, query: Query, *, place=None, now: datetime) -> np.ndarray:
+    """The located rows of `query` (remote listings and rows without a point left off), for `markers(rows=...)`."""
+    return located_rows(index, Selection(index, query, place, now))
+
+
 def markers(
     index,
     query: Query,
@@ -78,12 +91,14 @@ def markers(
     bounds: tuple[float, float, float, float] | None = None,
     cap: int = MAP_CAP,
     rows: np.ndarray | None = None,
+    zoom: float | None = None,
 ) -> Markers:
     """The markers of `query` (with `place` already found, as `search` found it) inside `bounds`
     (south, west, north, east; None for everywhere): single points up to `cap`, clusters above it.
 
     `rows` are the query's located rows when the caller has them already (`located_rows`, or the `rows`
-    of an earlier `Markers` of the same query without bounds), so the query is not run again.
+    of an earlier `Markers` of the same query without bounds), so the query is not run again. With the
+    map's `zoom`, a cluster cell is about CLUSTER_PX screen pixels wide; without, GRID_CELLS span the view.
     """
     if rows is None:
         rows = located_rows(index, Selection(index, query, place, now))
@@ -103,10 +118,10 @@ def markers(
             rows=rows,
             in_view=len(rows),
         )
-    return Markers(rows=rows, in_view=len(rows), clusters=_clusters(lat, lon, kinds, uniques, bounds))
+    return Markers(rows=rows, in_view=len(rows), clusters=_clusters(lat, lon, kinds, uniques, bounds, zoom))
 
 
-def _clusters(lat, lon, kinds, uniques, bounds) -> Clusters:
+def _clusters(lat, lon, kinds, uniques, bounds, zoom=None) -> Clusters:
     """Listings counted per cell of a grid over the view (over the listings' extent without a view)."""
     if bounds is None:
         bounds = (float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
@@ -114,10 +129,14 @@ def _clusters(lat, lon, kinds, uniques, bounds) -> Clusters:
     # Cells about square on the ground: a degree of longitude is shorter than one of latitude here.
     shrink = max(math.cos(math.radians((south + north) / 2)), 0.01)
     span = max(north - south, (east - west) * shrink, 1e-6)
-    size = span / GRID_CELLS
-    row = np.floor((lat - south) / size).astype(np.int64)
-    col = np.floor((lon - west) * shrink / size).astype(np.int64)
-    cell = row * (GRID_CELLS * 4 + 1) + col
+    if zoom is None:
+        size, origin = span / GRID_CELLS, (south, west)
+    else:  # a grid fixed to the ground, so that panning does not move the groups about
+        size, origin = cell_degrees(zoom) * shrink, (0.0, 0.0)
+    row = np.floor((lat - origin[0]) / size).astype(np.int64)
+    col = np.floor((lon - origin[1]) * shrink / size).astype(np.int64)
+    row, col = row - row.min(), col - col.min()
+    cell = row * (int(col.max()) + 1) + col
     unique, inverse, count = np.unique(cell, return_inverse=True, return_counts=True)
     mean_lat = np.bincount(inverse, weights=lat) / count
     mean_lon = np.bincount(inverse, weights=lon) / count

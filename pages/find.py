@@ -240,23 +240,26 @@ if not as_map:
     st.stop()
 
 
-def map_bounds(query, fit) -> tuple[float, float, float, float] | None:
-    """The (south, west, north, east) the visitor has panned or zoomed the map to, or None until they have.
+def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | None]:
+    """The (south, west, north, east) and zoom the visitor has panned or zoomed the map to; (None, None)
+    until the map has reported a view of this search.
 
-    The map reports its bounds after every move; a new search (a new fitted view) makes the bounds it
-    reported before stale until it reports the new view.
+    The map reports its view after every move; a new search (a new fitted view) makes the view it
+    reported before stale until it reports the new one.
     """
-    seen = (state.get("find_map") or {}).get("bounds") or {}
+    seen = state.get("find_map") or {}
+    view = (seen.get("bounds") or {}, seen.get("zoom"))
     if state.get("_map_fit") != fit:
-        state["_map_fit"], state["_map_stale"] = fit, seen
-        return None
-    if not seen or seen == state.get("_map_stale"):
-        return None
+        state["_map_fit"], state["_map_stale"] = fit, view
+        return None, None
+    if not view[0] or view == state.get("_map_stale"):
+        return None, None
     try:
-        sw, ne = seen["_southWest"], seen["_northEast"]
-        return float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"])
+        sw, ne = view[0]["_southWest"], view[0]["_northEast"]
+        bounds = float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"])
+        return bounds, float(view[1]) if isinstance(view[1], (int, float)) else None
     except (KeyError, TypeError, ValueError):
-        return None
+        return None, None
 
 
 @st.fragment
@@ -264,15 +267,15 @@ def result_map(query, place, total: int, now: datetime) -> None:
     """The map of the results: markers from the index's arrays, remote listings left off; above the cap
     the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
     index = state["search_index"]
-    everywhere = markers.markers(index, query, place=place, now=now)
+    located = markers.query_rows(index, query, place=place, now=now)
     radius = query.radius if place else None
     origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
     center, zoom = maps.fit_view(
-        markers.extent(index, everywhere.rows), place=origin and origin[:2], radius_miles=radius
+        markers.extent(index, located), place=origin and origin[:2], radius_miles=radius
     )
-    bounds = map_bounds(query, (query, center, zoom))
-    drawn = everywhere if bounds is None else markers.markers(index, query, now=now, bounds=bounds,
-                                                              rows=everywhere.rows)  # fmt: skip
+    bounds, seen_zoom = map_view((query, center, zoom))
+    drawn = markers.markers(index, query, now=now, bounds=bounds, rows=located,
+                            zoom=zoom if seen_zoom is None else seen_zoom)  # fmt: skip
     kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
     points: list = []
     if drawn.clustered:
@@ -290,7 +293,7 @@ def result_map(query, place, total: int, now: datetime) -> None:
         tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
     )
     out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
-                    center=center, zoom=zoom, returned_objects=["last_object_clicked", "bounds"],
+                    center=center, zoom=zoom, returned_objects=["last_object_clicked", "bounds", "zoom"],
                     layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
     if drawn.clustered:
         st.info(markers.zoom_note(drawn))
@@ -298,8 +301,8 @@ def result_map(query, place, total: int, now: datetime) -> None:
         shown = [k for k in maps.KIND_COLOURS if k in set(drawn.kind)]
         legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
         st.markdown(f"{t('find.legend')} {legend}")
-    if total > everywhere.in_view:
-        st.caption(t("find.no_map_place", count=total - everywhere.in_view))
+    if total > len(located):
+        st.caption(t("find.no_map_place", count=total - len(located)))
     clicked = (out or {}).get("last_object_clicked")
     chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
     if chosen:
