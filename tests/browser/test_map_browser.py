@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from directory import freshness
 from directory.maps import MARKER_CAP
 from directory.schema import Resource
 from tests import app_catalog
@@ -140,6 +141,9 @@ def test_popup_shows_catalog_text_as_text(page, base_url, open_app, page_errors)
     assert popup.locator("strong").inner_text() == ODD.name
     assert popup.locator("a").get_attribute("href") == "/details?id=test-odd%3A1"
     assert popup.locator("a").inner_text() == "Details"
+    # How old and how sure the listing is, in the words the cards use (issue 9).
+    assert popup.locator("small").inner_text() == freshness.certainty(ODD).words
+    assert popup.locator("img, script, b").count() == 0
     assert page_errors == []
 
 
