@@ -208,20 +208,28 @@ def popups(index, rows: np.ndarray, now: datetime) -> list[Popup]:
         fields = []
         for r in rowids:
             name, stored, hours, *dated = ("" if v is None else str(v) for v in found.get(r, empty))
-            fields.append((name, parse_schedule(stored) if stored else (), hours, *dated))
+            fields.append((name, stored, hours, *dated))
     reference = reference_time(now)
-    ages: dict[tuple, str] = {}  # thousands of markers share a few dozen (date, source) pairs
+    # Thousands of markers share a few dozen (date, source) pairs and far fewer weekly times than rows:
+    # each age and each time line is worked out once.
+    ages: dict[tuple, str] = {}
+    whens: dict[tuple, str] = {}
     out = []
     for name, slots, hours, as_of, source, verification, date_basis in fields:
         key = (as_of, source, verification, date_basis)
         if key not in ages:
             ages[key] = freshness.certainty(_Dated(*key), now).words
-        out.append(Popup(name, _when(slots, hours, reference, now), ages[key]))
+        if (slots, hours) not in whens:
+            whens[slots, hours] = _when(slots, hours, reference, now)
+        out.append(Popup(name, whens[slots, hours], ages[key]))
     return out
 
 
-def _when(slots: tuple, hours: str, reference: datetime, now: datetime) -> str:
-    """The card's time line, as `words.when_text` writes it, from the weekly times and the hours."""
+def _when(slots: tuple | str, hours: str, reference: datetime, now: datetime) -> str:
+    """The card's time line, as `words.when_text` writes it, from the weekly times (as slots or as the
+    stored text) and the hours."""
+    if isinstance(slots, str):
+        slots = parse_schedule(slots) if slots else ()
     if slots:
         found = next_meeting(slots, reference)
         if found:
