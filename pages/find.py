@@ -2,9 +2,7 @@
 
 from datetime import datetime
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import locate
 from components.shell import require_shell
@@ -266,6 +264,9 @@ def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | Non
 def result_map(query, place, total: int, now: datetime) -> None:
     """The map of the results: markers from the index's arrays, remote listings left off; above the cap
     the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
+    import folium  # only the map view draws with them: the list view does not wait for their import
+    from streamlit_folium import st_folium
+
     index = state["search_index"]
     located = markers.query_rows(index, query, place=place, now=now)
     radius = query.radius if place else None
