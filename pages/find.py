@@ -311,7 +311,7 @@ def result_map(query, place, total: int, now: datetime) -> None:
         row_of = dict(zip(drawn.ids, drawn.rows.tolist()))
         for result in markers.selected(index, [row_of[r] for r in chosen[:10]], place=place, now=now):
             card(result, now, "map")
-    else:
+    elif not drawn.clustered:  # groups say themselves what a tap does (zoom in)
         st.caption(t("find.map_hint"))
     if state.pop("_map_added", False):
         st.rerun()  # the whole page: the sidebar counts the referral list
