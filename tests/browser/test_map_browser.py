@@ -216,3 +216,16 @@ def test_five_thousand_listings_come_as_server_groups_until_zoomed_in(
     save_screenshot(page, "find-map-5000-zoomed")
     assert external_requests == []
     assert page_errors == []
+
+
+def test_adding_a_listing_chosen_on_the_map_updates_the_sidebar_and_the_address(page, base_url, open_app):
+    """The map reruns alone (a fragment); adding its chosen listing still reruns the page: the sidebar's
+    count and the address bar's list follow."""
+    frame, marker = open_champaign_map(page, base_url, open_app)
+    marker.click()
+    page.get_by_text(SELECTED).wait_for(timeout=15_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "Referral list (1)" not in sidebar.inner_text()
+    page.get_by_role("button", name="Add to referral list").first.click()
+    sidebar.get_by_text("Referral list (1)").wait_for(timeout=15_000)
+    page.wait_for_url("**list=test-7**", timeout=15_000)
