@@ -53,7 +53,7 @@ def map_rerun(index, query, place, now, bounds=None, zoom=None) -> tuple[int, bo
     (listings in view, clustered, bytes st_folium would send)."""
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
-    from directory import maps, markers
+    from directory import map_groups, maps, markers
     from directory.words import t, vocab
 
     located = markers.query_rows(index, query, place=place, now=now)
@@ -67,7 +67,11 @@ def map_rerun(index, query, place, now, bounds=None, zoom=None) -> tuple[int, bo
     layers = []
     if drawn.clustered:
         c = drawn.clusters
-        layers = [maps.cluster_layer(c.latitude, c.longitude, c.count, name="groups", title=t("map.group_title"))]
+        layers = [
+            map_groups.cluster_layer(
+                c.latitude, c.longitude, c.count, name="groups", title=t("map.group_title")
+            )
+        ]
     else:
         texts = markers.popups(index, drawn.rows, now)
         points = maps.marker_points(drawn.ids, drawn.latitude, drawn.longitude, drawn.kind, texts,
@@ -195,7 +199,9 @@ def main() -> int:
             if args.part in ("page", "all"):
                 page_times(db, f"{args.records // 1000}k")
         if args.part in ("full", "all"):
-            big = Path(args.big_catalog) if args.big_catalog else synthetic_catalog(folder / "big.db", args.big)
+            big = (
+                Path(args.big_catalog) if args.big_catalog else synthetic_catalog(folder / "big.db", args.big)
+            )
             print(f"generated catalog ({args.big:,} synthetic records):")
             full_map(big, f"{args.big // 1000}k")
     return 0

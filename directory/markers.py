@@ -184,7 +184,9 @@ class Popup:
     age: str
 
 
-_POPUP_COLUMNS = "rowid, name, schedule, hours, as_of, source, verification, date_basis"
+_POPUP_COLUMNS = "rowid, " + ", ".join(
+    f"IFNULL({c}, '')" for c in ("name", "schedule", "hours", "as_of", "source", "verification", "date_basis")
+)
 
 
 def popups(index, rows: np.ndarray, now: datetime) -> list[Popup]:
@@ -205,10 +207,7 @@ def popups(index, rows: np.ndarray, now: datetime) -> list[Popup]:
             sql = f"SELECT {_POPUP_COLUMNS} FROM resources WHERE rowid IN ({', '.join('?' * len(chunk))})"
             found.update((row[0], row[1:]) for row in index._catalog.conn.execute(sql, chunk))
         empty = ("", "", "", "", "", "", "")
-        fields = []
-        for r in rowids:
-            name, stored, hours, *dated = ("" if v is None else str(v) for v in found.get(r, empty))
-            fields.append((name, stored, hours, *dated))
+        fields = [found.get(r, empty) for r in rowids]
     reference = reference_time(now)
     # Thousands of markers share a few dozen (date, source) pairs and far fewer weekly times than rows:
     # each age and each time line is worked out once.

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import locate
 from components.shell import require_shell
-from directory import filters, geo, maps, markers, schedule
+from directory import filters, geo, map_groups, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.query import page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
@@ -281,7 +281,7 @@ def result_map(query, place, total: int, now: datetime) -> None:
     points: list = []
     if drawn.clustered:
         groups = drawn.clusters
-        layers = [maps.cluster_layer(groups.latitude, groups.longitude, groups.count,
+        layers = [map_groups.cluster_layer(groups.latitude, groups.longitude, groups.count,
                                      name=t("map.groups_layer"), title=t("map.group_title"))]  # fmt: skip
     else:
         texts = markers.popups(index, drawn.rows, now)

@@ -7,7 +7,7 @@ import folium
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from directory import maps
+from directory import map_groups, maps
 from directory.schema import Resource
 
 EXTERNAL = re.compile(r"https?://(?!example\.invalid)[^\s\"']+")
@@ -249,7 +249,9 @@ def test_points_from_arrays_escape_name_when_and_age_and_the_script_builds_the_s
 
 def test_server_groups_carry_counts_and_a_named_badge_that_zooms_in():
     """A cluster layer holds one row per group with its count and accessible name; a press zooms in."""
-    group = maps.cluster_layer([41.9, 40.1], [-87.6, -89.4], [2500, 7], name="Groups", title="{count} here")
+    group = map_groups.cluster_layer(
+        [41.9, 40.1], [-87.6, -89.4], [2500, 7], name="Groups", title="{count} here"
+    )
     js = _get_feature_group_string(group, maps.base_map(), 0)
     assert '[41.9,-87.6,2500,"2,500 here"]' in js and '[40.1,-89.4,7,"7 here"]' in js
     assert "aftercare-server-cluster" in js and "map.setView(m.getLatLng()" in js
