@@ -275,19 +275,28 @@ def result_map(query, place, total: int, now: datetime) -> None:
         markers.extent(index, located), place=origin and origin[:2], radius_miles=radius
     )
     bounds, seen_zoom = map_view((query, center, zoom))
-    drawn = markers.markers(index, query, now=now, bounds=bounds, rows=located,
-                            zoom=zoom if seen_zoom is None else seen_zoom)  # fmt: skip
+    if len(located) <= markers.MAP_CAP:
+        bounds = seen_zoom = None  # every result is drawn already: a pan or zoom changes nothing drawn
     kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
-    points: list = []
+    # The map reports every move and reruns this part; the same view of the same search (this minute, in
+    # this language, on this index) reuses what it drew.
+    view = (id(index), query, bounds, seen_zoom, f"{now:%Y-%m-%d %H:%M}", t("card.details"))
+    if (state.get("_map_drawn") or (None,))[0] == view:
+        drawn, points = state["_map_drawn"][1:]
+    else:
+        drawn = markers.markers(index, query, now=now, bounds=bounds, rows=located,
+                                zoom=zoom if seen_zoom is None else seen_zoom)  # fmt: skip
+        points = []
+        if not drawn.clustered:
+            texts = markers.popups(index, drawn.rows, now)
+            points = maps.marker_points(drawn.ids, drawn.latitude, drawn.longitude, drawn.kind, texts,
+                                        kind_names=kind_names, details_label=t("card.details"))  # fmt: skip
+        state["_map_drawn"] = (view, drawn, points)
+    layers = []
     if drawn.clustered:
         groups = drawn.clusters
         layers = [map_groups.cluster_layer(groups.latitude, groups.longitude, groups.count,
-                                     name=t("map.groups_layer"), title=t("map.group_title"))]  # fmt: skip
-    else:
-        texts = markers.popups(index, drawn.rows, now)
-        points = maps.marker_points(drawn.ids, drawn.latitude, drawn.longitude, drawn.kind, texts,
-                                    kind_names=kind_names, details_label=t("card.details"))  # fmt: skip
-        layers = []
+                                           name=t("map.groups_layer"), title=t("map.group_title"))]  # fmt: skip
     layers += maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
     settings = state["settings"]
     base = maps.base_map(
