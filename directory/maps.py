@@ -44,7 +44,10 @@ DETAILS_PATH = "/details"
 URI_COMPONENT_SAFE = "!'()*"
 METRES_PER_MILE = 1609.344
 MIN_ZOOM, MAX_ZOOM = 5, 18
-MARKER_CAP = 2000  # more markers than this and the map shows the nearest ones and says so
+MARKER_CAP = (
+    2000  # more listings in view than this are drawn as groups counted on the server (markers.MAP_CAP)
+)
+CLUSTER_COLOUR = "#3a3f4b"  # server-made groups hold every kind: a neutral dark badge with a white count
 # Kind -> (marker colour, Streamlit markdown colour used by the legend under the map). Distinct hues,
 # each dark enough for white cluster counts (WCAG AA for large text).
 KIND_COLOURS: dict[str, tuple[str, str]] = {
@@ -54,6 +57,8 @@ KIND_COLOURS: dict[str, tuple[str, str]] = {
     "crisis_line": ("#d42a2a", "red"),
     "government_program": ("#b35c00", "orange"),
     "national_resource": ("#5f6470", "gray"),
+    "harm_reduction": ("#a3127a", "red"),
+    "health_center": ("#8a6d00", "yellow"),
 }
 
 
@@ -69,6 +74,7 @@ class MapPoint:
     kind_html: str = ""
     when_html: str = ""
     details_html: str = "Details"
+    age_html: str = ""  # how old and how sure the listing is (freshness.certainty's words)
 
     @property
     def tooltip_html(self) -> str:
@@ -78,7 +84,9 @@ class MapPoint:
     @property
     def popup_html(self) -> str:
         """The popup the browser builds from this point's pieces (the same HTML as `popup_html()`)."""
-        return _popup(self.name_html, self.kind_html, self.when_html, self.resource_id, self.details_html)
+        return _popup(
+            self.name_html, self.kind_html, self.when_html, self.resource_id, self.details_html, self.age_html
+        )
 
 
 def details_href(resource_id: str) -> str:
@@ -86,11 +94,15 @@ def details_href(resource_id: str) -> str:
     return f"{DETAILS_PATH}?id={quote(resource_id, safe=URI_COMPONENT_SAFE)}"
 
 
-def _popup(name_html: str, kind_html: str, when_html: str, resource_id: str, details_html: str) -> str:
+def _popup(
+    name_html: str, kind_html: str, when_html: str, resource_id: str, details_html: str, age_html: str = ""
+) -> str:
     # Mirrored by popupHtml() in ResultCluster's script: change both together.
     parts = [f"<strong>{name_html}</strong>", kind_html]
     if when_html:
         parts.append(when_html)
+    if age_html:
+        parts.append(f"<small>{age_html}</small>")
     # A percent-encoded href holds none of " < > &, so it needs no HTML escaping.
     parts.append(f'<a href="{details_href(resource_id)}" target="_blank" rel="noopener">{details_html}</a>')
     return "<br>".join(parts)
@@ -104,7 +116,30 @@ def script_json(value: object) -> str:
     )
 
 
-class ResultCluster(JSCSSMixin, folium.MacroElement):
+class RawScript:
+    """A macro element whose rendered script is added to the page as it is. branca turns every rendered
+    script into a new jinja template; with thousands of markers' data inside, that alone took ~80 ms."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        for name, url in getattr(self, "default_js", []):
+            figure.header.add_child(folium.JavascriptLink(url), name=name)
+        for name, url in getattr(self, "default_css", []):
+            figure.header.add_child(folium.CssLink(url), name=name)
+        text = str(self._template.module.__dict__["script"](self, kwargs))
+        figure.script.add_child(_Text(text), name=self.get_name())
+
+
+class _Text(folium.Element):
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class ResultCluster(RawScript, JSCSSMixin, folium.MacroElement):
     """Round markers of one kind in one Leaflet.markercluster group, built in the browser from a JSON array.
 
     Each marker is a row of numbers and already-escaped strings; its popup is put together only when it
@@ -117,7 +152,8 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
-            // texts: escaped kind / when / link labels; rows: [lat, lon, escaped name, id, kind, when, link].
+            // texts: escaped kind / when / link / age labels;
+            // rows: [lat, lon, escaped name, id, kind, when, link, age].
             var texts = {{ this.texts_json }};
             var rows = {{ this.rows_json }};
             var colour = {{ this.colour|tojson }};
@@ -147,6 +183,7 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                 var r = m.aftercareRow;
                 return '<strong>' + r[2] + '</strong><br>' + texts[r[4]]
                     + (texts[r[5]] ? '<br>' + texts[r[5]] : '')
+                    + (texts[r[7]] ? '<br><small>' + texts[r[7]] + '</small>' : '')
                     + '<br><a href="{{ this.details_path }}?id=' + encodeURIComponent(r[3])
                     + '" target="_blank" rel="noopener">' + texts[r[6]] + '</a>';
             }
@@ -199,6 +236,7 @@ class ResultCluster(JSCSSMixin, folium.MacroElement):
                 texts.setdefault(p.kind_html, len(texts)),
                 texts.setdefault(p.when_html, len(texts)),
                 texts.setdefault(p.details_html, len(texts)),
+                texts.setdefault(p.age_html, len(texts)),
             ]
             for p in points
         ]
@@ -256,7 +294,7 @@ def illinois_towns() -> list:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
-class _TownNames(folium.MacroElement):
+class _TownNames(RawScript, folium.MacroElement):
     """Town names under the markers, more of them as the map zooms in (bigger towns, more ZIP codes, first).
 
     Text only (not focusable, hidden from screen readers): a backdrop, so a marker can be placed with the
@@ -313,8 +351,10 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
     m = folium.Map(location=ILLINOIS_CENTER, zoom_start=ILLINOIS_ZOOM, tiles=None, control_scale=True)
     # Without a tile layer Leaflet has no maxZoom, and markercluster refuses to start without one.
     m.options.update(max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM)
-    m.default_js = list(MAP_JS)
-    m.default_css = list(MAP_CSS)
+    # The cluster script too: st_folium loads scripts only when the map mounts, and a later rerun may
+    # bring the first clustered layer.
+    m.default_js = [*MAP_JS, *CLUSTER_JS]
+    m.default_css = [*MAP_CSS, *CLUSTER_CSS]
     m.add_child(_MapSetup())
     if tiles and tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or tile_url, name="Street map").add_to(m)
@@ -339,6 +379,38 @@ def base_map(*, tiles: bool = False, tile_url: str = "", tile_attribution: str =
     ).add_to(m)
     m.add_child(_TownNames(illinois_towns()))
     return m
+
+
+def marker_points(
+    ids: Sequence[str],
+    latitude: Sequence[float],
+    longitude: Sequence[float],
+    kinds: Sequence[str],
+    texts: Sequence,
+    *,
+    kind_names: dict[str, str],
+    details_label: str = "Details",
+) -> list[MapPoint]:
+    """Markers from the index's arrays (`directory.markers.Markers`) and their popup texts (objects with
+    name, when and age: `directory.markers.popups`): every piece of catalog text HTML-escaped here."""
+    escape = html.escape
+    details_html = escape(details_label)
+    kind_html = {k: escape(v) for k, v in kind_names.items()}
+    ages: dict[str, str] = {}
+    return [
+        MapPoint(
+            float(lat),
+            float(lon),
+            rid,
+            kind,
+            escape(text.name),
+            kind_html.get(kind) or escape(kind),
+            escape(text.when) if text.when else "",
+            details_html,
+            ages.get(text.age) or ages.setdefault(text.age, escape(text.age)),
+        )
+        for rid, lat, lon, kind, text in zip(ids, latitude, longitude, kinds, texts)
+    ]
 
 
 def popup_html(resource: Resource, kind_label: str, when: str = "", details_label: str = "Details") -> str:

@@ -762,6 +762,9 @@ ENGLISH: dict[str, str] = {
     "find.empty_relax_one": "Without the “{filter}” filter: 1 result.",
     "find.county_name": "{name} County",
     "find.county_state": "{name} County, {state}",
+    # --- session 3, perf: the map from the index's arrays ---
+    "map.groups_layer": "Groups of listings",
+    "map.group_title": "{count} listings here: zoom in to see them",
 }
 
 

@@ -2,18 +2,16 @@
 
 from datetime import datetime
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import locate
 from components.shell import require_shell
-from directory import filters, geo, maps, schedule
+from directory import filters, geo, map_groups, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.query import page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
-from directory.words import md, md_link, t, vocab, when_text
+from directory.words import md, md_link, t, vocab
 
 require_shell()
 
@@ -29,9 +27,11 @@ def seed(params: dict) -> None:
     state["f_page"] = page_number(params.get("page", ""))
 
 
-def add(resource_id: str) -> None:
+def add(resource_id: str, on_map: bool = False) -> None:
     if state["referral_list"].add(resource_id):
         st.toast(t("card.added_toast"))
+        # A card under the map reruns the map only (a fragment): the whole page follows, for the sidebar.
+        state["_map_added"] = on_map
 
 
 def add_all(query, now: datetime) -> None:
@@ -59,7 +59,9 @@ def card(result, now: datetime, where: str) -> None:
         )
         listed = rid in state["referral_list"]
         label = t("card.added" if listed else "card.add")
-        right.button(label, key=f"{where}_add_{rid}", on_click=add, args=(rid,), disabled=listed)
+        right.button(
+            label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed
+        )
 
 
 def more_meetings(found, now: datetime) -> None:
@@ -141,7 +143,8 @@ if state.get("_find_query") not in (None, query) and params == last:
     state["f_page"] = 1  # a new search starts on its first page
 state["_find_query"] = query
 page, as_map = max(1, state["f_page"]), state.get("f_view") == "map"
-offset, limit = (0, None) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
+# The map draws from the index's arrays (directory.markers): no page of full records is built for it.
+offset, limit = (0, 0) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
 found = search(
     state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
 )
@@ -236,46 +239,93 @@ if not as_map:
         after.button(t("find.next"), disabled=page >= pages, on_click=lambda: state.update(f_page=page + 1))
     st.stop()
 
-items = [
-    (x.resource, vocab("category", x.resource.category), when_text(x.resource, x.next_start, now))
-    for x in found.results
-]
-points = maps.map_points(items, t("card.details"))
-capped = len(points) > maps.MARKER_CAP  # building every marker of a big catalog would take a minute
-if capped:
-    points = points[: maps.MARKER_CAP]
-place, radius = found.place, (query.radius if found.place else None)
-origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
-kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
-layers = maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
-# The view fits the listings that are where they serve: a statewide line placed at Springfield must not
-# zoom a Chicago search out to the whole state.
-local = {x.resource.id for x in found.results if not x.resource.is_remote}
-center, zoom = maps.fit_view(
-    [(p.latitude, p.longitude) for p in points if p.resource_id in local or not local],
-    place=origin and origin[:2],
-    radius_miles=radius,
-)
-settings = state["settings"]
-base = maps.base_map(
-    tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
-)
-out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
-                center=center, zoom=zoom, returned_objects=["last_object_clicked"],
-                layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
-shown = sorted({p.kind for p in points}, key=list(maps.KIND_COLOURS).index)
-legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
-st.markdown(f"{t('find.legend')} {legend}")
-if capped:
-    st.info(t("find.map_capped", shown=f"{maps.MARKER_CAP:,}", count=f"{found.total:,}"))
-elif len(points) < found.total:
-    st.caption(t("find.no_map_place", count=found.total - len(points)))
-clicked = (out or {}).get("last_object_clicked")
-chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
-if chosen:
-    st.subheader(t("find.selected"))
-    by_id = {x.resource.id: x for x in found.results}
-    for rid in chosen[:10]:
-        card(by_id[rid], now, "map")
-else:
-    st.caption(t("find.map_hint"))
+
+def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | None]:
+    """The (south, west, north, east) and zoom the visitor has panned or zoomed the map to; (None, None)
+    until the map has reported a view of this search.
+
+    The map reports its view after every move; a new search (a new fitted view) makes the view it
+    reported before stale until it reports the new one.
+    """
+    seen = state.get("find_map") or {}
+    view = (seen.get("bounds") or {}, seen.get("zoom"))
+    if state.get("_map_fit") != fit:
+        state["_map_fit"], state["_map_stale"] = fit, view
+        return None, None
+    if not view[0] or view == state.get("_map_stale"):
+        return None, None
+    try:
+        sw, ne = view[0]["_southWest"], view[0]["_northEast"]
+        bounds = float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"])
+        return bounds, float(view[1]) if isinstance(view[1], (int, float)) else None
+    except (KeyError, TypeError, ValueError):
+        return None, None
+
+
+@st.fragment
+def result_map(query, place, total: int, now: datetime) -> None:
+    """The map of the results: markers from the index's arrays, remote listings left off; above the cap
+    the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
+    import folium  # only the map view draws with them: the list view does not wait for their import
+    from streamlit_folium import st_folium
+
+    index = state["search_index"]
+    located = markers.query_rows(index, query, place=place, now=now)
+    radius = query.radius if place else None
+    origin = (place.latitude, place.longitude, t("find.your_search")) if place else None
+    center, zoom = maps.fit_view(
+        markers.extent(index, located), place=origin and origin[:2], radius_miles=radius
+    )
+    bounds, seen_zoom = map_view((query, center, zoom))
+    if len(located) <= markers.MAP_CAP:
+        bounds = seen_zoom = None  # every result is drawn already: a pan or zoom changes nothing drawn
+    kind_names = {k: vocab("category", k) for k in maps.KIND_COLOURS}
+    # The map reports every move and reruns this part; the same view of the same search (this minute, in
+    # this language, on this index) reuses what it drew.
+    view = (id(index), query, bounds, seen_zoom, f"{now:%Y-%m-%d %H:%M}", t("card.details"))
+    if (state.get("_map_drawn") or (None,))[0] == view:
+        drawn, points = state["_map_drawn"][1:]
+    else:
+        drawn = markers.markers(index, query, now=now, bounds=bounds, rows=located,
+                                zoom=zoom if seen_zoom is None else seen_zoom)  # fmt: skip
+        points = []
+        if not drawn.clustered:
+            texts = markers.popups(index, drawn.rows, now)
+            points = maps.marker_points(drawn.ids, drawn.latitude, drawn.longitude, drawn.kind, texts,
+                                        kind_names=kind_names, details_label=t("card.details"))  # fmt: skip
+        state["_map_drawn"] = (view, drawn, points)
+    layers = []
+    if drawn.clustered:
+        groups = drawn.clusters
+        layers = [map_groups.cluster_layer(groups.latitude, groups.longitude, groups.count,
+                                           name=t("map.groups_layer"), title=t("map.group_title"))]  # fmt: skip
+    layers += maps.result_layers(points, kind_names=kind_names, place=origin, radius_miles=radius)
+    settings = state["settings"]
+    base = maps.base_map(
+        tiles=settings.map_tiles, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution
+    )
+    out = st_folium(base, key="find_map", height=520, use_container_width=True, feature_group_to_add=layers,
+                    center=center, zoom=zoom, returned_objects=["last_object_clicked", "bounds", "zoom"],
+                    layer_control=folium.LayerControl(collapsed=False))  # fmt: skip
+    if drawn.clustered:
+        st.info(markers.zoom_note(drawn))
+    else:
+        shown = [k for k in maps.KIND_COLOURS if k in set(drawn.kind)]
+        legend = " ".join(f":{maps.KIND_COLOURS[k][1]}[●] {kind_names[k]}" for k in shown)
+        st.markdown(f"{t('find.legend')} {legend}")
+    if total > len(located):
+        st.caption(t("find.no_map_place", count=total - len(located)))
+    clicked = (out or {}).get("last_object_clicked")
+    chosen = maps.ids_at(points, clicked["lat"], clicked["lng"]) if clicked else []
+    if chosen:
+        st.subheader(t("find.selected"))
+        row_of = dict(zip(drawn.ids, drawn.rows.tolist()))
+        for result in markers.selected(index, [row_of[r] for r in chosen[:10]], place=place, now=now):
+            card(result, now, "map")
+    elif not drawn.clustered:  # groups say themselves what a tap does (zoom in)
+        st.caption(t("find.map_hint"))
+    if state.pop("_map_added", False):
+        st.rerun()  # the whole page: the sidebar counts the referral list
+
+
+result_map(query, found.place, found.total, now)

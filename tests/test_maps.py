@@ -7,7 +7,7 @@ import folium
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from directory import maps
+from directory import map_groups, maps
 from directory.schema import Resource
 
 EXTERNAL = re.compile(r"https?://(?!example\.invalid)[^\s\"']+")
@@ -223,3 +223,43 @@ def test_tel_links(phone, expected):
 def test_directions_use_the_address_or_exact_coordinates_only(extra, expected):
     """Directions go to the street address or exact coordinates, never to a ZIP centre."""
     assert maps.directions_url(resource(1, **extra)) == expected
+
+
+def test_points_from_arrays_escape_name_when_and_age_and_the_script_builds_the_same_popup():
+    """marker_points (the Find map's path) escapes every catalog piece; the age words reach the popup."""
+    from types import SimpleNamespace
+
+    hostile = '<img src=x onerror="alert(1)"> & co'
+    texts = [SimpleNamespace(name=f"{hostile} {n}", when="Next: <b>Tue</b>", age="SAMHSA listing from 2021 <i>")
+             for n in range(3)]  # fmt: skip
+    points = maps.marker_points(
+        ["test-1", "test-2", "test-3"], [41.9, 41.91, 41.92], [-87.6] * 3, ["support_group"] * 3, texts,
+        kind_names={"support_group": "Support <group>"}, details_label="Details",
+    )  # fmt: skip
+    assert points[0].popup_html == (
+        "<strong>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co 0</strong><br>Support &lt;group&gt;"
+        "<br>Next: &lt;b&gt;Tue&lt;/b&gt;<br><small>SAMHSA listing from 2021 &lt;i&gt;</small>"
+        '<br><a href="/details?id=test-1" target="_blank" rel="noopener">Details</a>'
+    )
+    js = _get_feature_group_string(maps.result_layers(points, kind_names={})[0], maps.base_map(), 0)
+    assert "<img" not in js and "<i>" not in js and "<b>" not in js
+    assert js.count("SAMHSA listing from 2021 \\u0026lt;i\\u0026gt;") == 1  # once in the texts table
+    assert "'<br><small>' + texts[r[7]] + '</small>'" in js  # the browser joins the same pieces
+
+
+def test_server_groups_carry_counts_and_a_named_badge_that_zooms_in():
+    """A cluster layer holds one row per group with its count and accessible name; a press zooms in."""
+    group = map_groups.cluster_layer(
+        [41.9, 40.1], [-87.6, -89.4], [2500, 7], name="Groups", title="{count} here"
+    )
+    js = _get_feature_group_string(group, maps.base_map(), 0)
+    assert '[41.9,-87.6,2500,"2,500 here"]' in js and '[40.1,-89.4,7,"7 here"]' in js
+    assert "aftercare-server-cluster" in js and "map.setView(m.getLatLng()" in js
+    assert "keypress" in js  # Enter on a focused badge zooms in as a click does
+
+
+def test_the_base_map_loads_the_cluster_script_for_any_later_layer():
+    """The first view may hold only server groups; a later one needs markercluster, loaded at mount."""
+    m = maps.base_map()
+    assert any("leaflet.markercluster.js" in src for _, src in m.default_js)
+    assert maps.KIND_COLOURS.keys() >= {"harm_reduction", "health_center", "support_group", "treatment"}

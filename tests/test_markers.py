@@ -113,3 +113,54 @@ def test_names_come_in_the_order_of_the_rows(index):
     assert mk.names(index, drawn.rows) == ["Test tagged name"]
     rows = mk.markers(index, Query(), now=NOW).rows[::-1][:5]
     assert mk.names(index, rows) == [index.resources([r])[0].name for r in rows.tolist()]
+
+
+def test_popups_give_name_next_meeting_and_age_words_without_full_records(index):
+    """popups() reads the few columns a popup shows; its age words are freshness.certainty's."""
+    from directory import freshness
+
+    meeting = Resource(id="x", name="x", category="support_group", source="test", source_url="https://e.org",
+                       as_of="2025-05-01")  # fmt: skip
+    drawn = mk.markers(index, Query(text="tagged"), now=NOW)
+    [popup] = mk.popups(index, drawn.rows, NOW)
+    assert popup.name == "Test tagged name"
+    assert popup.age == freshness.certainty(meeting, NOW).words and "2025" in popup.age
+    assert popup.when == ""  # no schedule, no hours
+    everything = mk.markers(index, Query(), now=NOW)
+    assert [p.name for p in mk.popups(index, everything.rows, NOW)] == mk.names(index, everything.rows)
+
+
+def test_a_meeting_popup_says_when_it_meets_next(tmp_path):
+    """A weekly meeting's popup line is the card's: the next meeting from the stored schedule."""
+    from directory.schema import parse_schedule
+    from directory.words import next_words
+
+    weekly = _record(7, name="Test weekly meeting", schedule=parse_schedule("Wed 19:00-20:00"))
+    path = tmp_path / "catalog.db"
+    with Catalog(path) as catalog:
+        assert catalog.import_records([weekly], source="test").ok
+    with Catalog(path, readonly=True) as catalog:
+        index = SearchIndex.from_catalog(catalog)
+        [popup] = mk.popups(index, mk.markers(index, Query(), now=NOW).rows, NOW)
+    assert popup.when == "Next: " + next_words(datetime(2025, 6, 11, 19, 0, tzinfo=schedule.TZ), NOW)
+
+
+def test_zoomed_clusters_count_every_listing_in_view_once(index):
+    """With the map's zoom the groups lie on a grid fixed to the ground; their counts add up to the view."""
+    rows = mk.query_rows(index, Query(), now=NOW)
+    for zoom in (6, 9, 12, 15):
+        drawn = mk.markers(index, Query(), now=NOW, cap=5, rows=rows, zoom=zoom)
+        assert drawn.clustered and int(drawn.clusters.count.sum()) == drawn.in_view == len(rows)
+    coarse = mk.markers(index, Query(), now=NOW, cap=5, rows=rows, zoom=6).clusters
+    fine = mk.markers(index, Query(), now=NOW, cap=5, rows=rows, zoom=15).clusters
+    assert len(coarse.count) < len(fine.count)
+    assert mk.cell_degrees(7) == pytest.approx(mk.cell_degrees(6) / 2)
+
+
+def test_selected_listings_come_with_distance_and_next_meeting(index):
+    """The cards under the map: full records only for the chosen rows, with the distance from the place."""
+    drawn = mk.markers(index, Query(**CENTRE, radius=2), place=PLACE, now=NOW)
+    [chosen] = mk.selected(index, drawn.rows[:1], place=PLACE, now=NOW)
+    assert chosen.resource.id == drawn.ids[0]
+    assert chosen.distance_miles is not None and chosen.distance_miles <= 2.0
+    assert chosen.distance_label.endswith(" mi")

@@ -2,6 +2,7 @@
 markers, and fits the local results (a statewide line placed at Springfield does not zoom Chicago out)."""
 
 import dataclasses
+import re
 
 import pytest
 
@@ -45,7 +46,16 @@ def test_chicago_map_has_counties_towns_layers_and_named_markers(page, base_url,
     assert frame.locator(".aftercare-marker:not([title])").count() == 0
     assert frame.locator("path.leaflet-interactive, path").count() > 3  # outline and county lines
     layers = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert any("Support group" in x for x in layers) and any("Crisis line" in x for x in layers)
+    assert any("Support group" in x for x in layers)
+    # A statewide line has no place on the map: it is not in the map's data at all, not only out of view.
+    assert not any("Crisis line" in x for x in layers)
+    handle = next(f for f in page.frames if "streamlit_folium" in f.url)
+    sent = handle.evaluate(
+        "() => window.feature_group.filter(g => window.map.hasLayer(g)).flatMap(g => g.getLayers())"
+        ".flatMap(c => c.getLayers ? c.getLayers() : []).map(m => m.aftercareRow ? m.aftercareRow[2] : '')"
+    )
+    assert sent and STATEWIDE not in sent
+    assert page.get_by_text(re.compile(r"^\d+ results? ha(s|ve) no place on the map")).count() == 1
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-chicago-offline.png"))
     assert external_requests == []

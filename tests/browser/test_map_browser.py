@@ -4,10 +4,11 @@ import random
 
 import pytest
 
+from directory import freshness
 from directory.maps import MARKER_CAP
 from directory.schema import Resource
 from tests import app_catalog
-from tests.browser.conftest import guarded_tab
+from tests.browser.conftest import guarded_tab, wait_for_app_idle
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SELECTED = "Selected on the map"
@@ -72,6 +73,9 @@ def open_champaign_map(tab, base_url, open_app):
     frame = tab.frame_locator(MAP_FRAME)
     marker = frame.locator(".aftercare-marker").first
     marker.wait_for(timeout=20_000)
+    # The map reports its first view to the server, which reruns the map once: let that settle first.
+    tab.wait_for_timeout(700)
+    wait_for_app_idle(tab)
     assert tab.get_by_text(SELECTED).count() == 0
     return frame, marker
 
@@ -137,6 +141,9 @@ def test_popup_shows_catalog_text_as_text(page, base_url, open_app, page_errors)
     assert popup.locator("strong").inner_text() == ODD.name
     assert popup.locator("a").get_attribute("href") == "/details?id=test-odd%3A1"
     assert popup.locator("a").inner_text() == "Details"
+    # How old and how sure the listing is, in the words the cards use (issue 9).
+    assert popup.locator("small").inner_text() == freshness.certainty(ODD).words
+    assert popup.locator("img, script, b").count() == 0
     assert page_errors == []
 
 
@@ -163,38 +170,62 @@ def crowded_catalog(tmp_path_factory):
     return app_catalog.build_test_catalog(tmp_path_factory.mktemp("crowd") / "catalog.db", records), records
 
 
-def test_five_thousand_markers_draw_and_any_of_them_can_be_chosen(
+def test_five_thousand_listings_come_as_server_groups_until_zoomed_in(
     page, shared_streamlit_server, crowded_catalog, open_app, external_requests, page_errors, save_screenshot
 ):
-    """The first 2,000 of 5,000 markers reach the map offline, with a note; one first drawn after zooming in still selects on click."""
+    """5,000 listings over Illinois (more than MARKER_CAP in view): the map gets groups counted on the server
+    whose counts add up to every listing, and the zoom-in note; zoomed in on Chicago it draws the single
+    markers of that view, and one of them selects its listing on click."""
     path, records = crowded_catalog
     url = shared_streamlit_server("app.py", env={"AFTERCARE_CATALOG": str(path), "AFTERCARE_ONLINE": "0"})
     open_app(page, url + "/?view=map")
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".aftercare-cluster").first.wait_for(timeout=30_000)
-    handle = next(f for f in page.frames if "streamlit_folium" in f.url)
-    count = (
-        "() => (window.feature_group || []).reduce((n, g) => n + g.getLayers()"
-        ".reduce((m, c) => m + (c.getLayers ? c.getLayers().length : 0), 0), 0)"
-    )
-    # More than the cap: the nearest MARKER_CAP markers are built, and the page says so (issue 10).
-    drawn = min(CROWD, MARKER_CAP)
-    handle.wait_for_function(f"() => ({count})() >= {drawn}", timeout=30_000)
-    assert handle.evaluate(count) == drawn
-    assert page.get_by_text(f"The map shows the first {MARKER_CAP:,} of {CROWD:,} results").count() == 1
+    groups = frame.locator(".aftercare-server-cluster")
+    groups.first.wait_for(timeout=30_000)
+    assert CROWD > MARKER_CAP
+    counts = groups.evaluate_all("els => els.map(e => parseInt(e.innerText.replace(/,/g, ''), 10))")
+    assert sum(counts) == CROWD and len(counts) > 1
+    assert frame.locator(".aftercare-marker").count() == 0  # no single marker is sent above the cap
+    titles = groups.evaluate_all("els => els.map(e => e.getAttribute('title'))")
+    assert all(t.endswith("listings here: zoom in to see them") for t in titles)
+    note = page.get_by_text(f"{CROWD:,} listings are in view, too many to draw one by one")
+    assert note.count() == 1 and "Zoom in to see every listing." in note.inner_text()
     page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'end'})")
-    save_screenshot(page, "find-map-5000")
-    # Drawn only now, after the map script attached its click handlers: the click must reach the page anyway.
-    last_id = handle.evaluate(
-        "() => { const c = window.feature_group[0].getLayers()[0]; const m = c.getLayers().slice(-1)[0];"
-        " window.map.setView(m.getLatLng(), 17, {animate: false}); return m.aftercareRow[3]; }"
-    )
-    late = next(r for r in records if r.id == last_id)
+    save_screenshot(page, "find-map-5000-groups")
+
+    handle = next(f for f in page.frames if "streamlit_folium" in f.url)
+    handle.evaluate("() => window.map.setView([41.85, -87.75], 11, {animate: false})")
     marker = frame.locator(".aftercare-marker")
-    marker.first.wait_for(timeout=10_000)
-    assert marker.count() == 1
+    marker.first.wait_for(timeout=30_000)
+    page.get_by_text("Colours on the map").wait_for(timeout=15_000)
+    assert page.get_by_text("too many to draw one by one").count() == 0
+    assert frame.locator(".aftercare-server-cluster").count() == 0
+    # Only listings inside the view were sent: every marker's point lies in the map's bounds.
+    inside = handle.evaluate(
+        "() => { const b = window.map.getBounds(); const rows = window.feature_group"
+        ".filter(g => window.map.hasLayer(g)).flatMap(g => g.getLayers())"
+        ".flatMap(c => c.getLayers ? c.getLayers() : []).map(m => m.getLatLng());"
+        " return [rows.length, rows.every(p => b.pad(0.05).contains(p))]; }"
+    )
+    assert 0 < inside[0] <= MARKER_CAP and inside[1]
+    name = marker.first.get_attribute("title")
+    assert name.startswith("Generated test crowd listing")
     marker.first.click()
     page.get_by_text(SELECTED).wait_for(timeout=15_000)
-    page.get_by_text(late.name, exact=True).wait_for(timeout=15_000)
+    page.get_by_text(name, exact=True).wait_for(timeout=15_000)
+    save_screenshot(page, "find-map-5000-zoomed")
     assert external_requests == []
     assert page_errors == []
+
+
+def test_adding_a_listing_chosen_on_the_map_updates_the_sidebar_and_the_address(page, base_url, open_app):
+    """The map reruns alone (a fragment); adding its chosen listing still reruns the page: the sidebar's
+    count and the address bar's list follow."""
+    frame, marker = open_champaign_map(page, base_url, open_app)
+    marker.click()
+    page.get_by_text(SELECTED).wait_for(timeout=15_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "Referral list (1)" not in sidebar.inner_text()
+    page.get_by_role("button", name="Add to referral list").first.click()
+    sidebar.get_by_text("Referral list (1)").wait_for(timeout=15_000)
+    page.wait_for_url("**list=test-7**", timeout=15_000)
