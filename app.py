@@ -6,15 +6,19 @@ settings and referral list in their session, and turns any unexpected error into
 
 import logging
 import traceback
+from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from components import page_style
+from components.shell import LANG_PARAM, screen_language
 from directory import catalog as store
 from directory import geo
 from directory import settings as network
 from directory import store as stores
+from directory import translation
 from directory.maps import tel_url
 from directory.referrals import KEEP_PARAM, ReferralList
 from directory.words import t
@@ -78,17 +82,53 @@ def page_icon():
 CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
 
 
-def crisis_bar() -> None:
-    """The crisis bar and the app's layout rules; the empty span keeps a place for a language switch."""
+def switch_link(lang: str) -> str:
+    """The address of this very page in `lang`: the same URL parameters (search, `list=`), `lang` changed."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != LANG_PARAM}
+    return "?" + urlencode({**params, LANG_PARAM: lang})
+
+
+def crisis_bar(place) -> None:
+    """The crisis bar and the app's layout rules, with a link to this page in the other language.
+
+    Drawn into `place` after the page ran, so that the link carries the search and the referral list
+    as the page left them in the address bar. The link loads the page anew: the Care plan page's guard
+    asks before an unsaved draft is lost, as for any reload.
+    """
     links = " ".join(
         f'<a href="{tel_url(number)}" aria-label="{t(key)}, {number}">{t(key)} {number}</a>'
         for number, key in CRISIS_BAR
     )
-    st.html(
+    other = next(code for code in translation.LANGUAGES if code != translation.language())
+    name = translation.LANGUAGE_NAMES[other]
+    switch = (
+        f'<a href="{escape(switch_link(other))}" hreflang="{other}" lang="{other}" target="_self" '
+        f'aria-label="{escape(t("lang.switch_to", other))}">{escape(name)}</a>'
+    )
+    place.html(
         f"<style>{page_style()}</style>"  # static/app.css
         f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
         f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
-        '<span class="crisis-bar-lang"></span></nav>'
+        f'<span class="crisis-bar-lang">{switch}</span></nav>'
+    )
+
+
+def choose_language(lang: str) -> None:
+    """The sidebar's language switch: a rerun in the same session, so nothing typed is lost."""
+
+    def switched() -> None:
+        chosen = st.session_state.get("lang_switch")
+        if chosen in translation.LANGUAGES:
+            st.session_state["screen_lang"] = chosen
+            st.query_params[LANG_PARAM] = chosen
+
+    st.session_state["lang_switch"] = lang
+    st.sidebar.segmented_control(
+        t("lang.switch"),
+        translation.LANGUAGES,
+        format_func=translation.LANGUAGE_NAMES.get,
+        key="lang_switch",
+        on_change=switched,
     )
 
 
@@ -132,6 +172,10 @@ def open_directory() -> bool:
 
 
 def main() -> None:
+    lang = screen_language()
+    translation.set_language(lang)  # before anything is drawn: every t() of this run speaks it
+    if "screen_lang" in st.session_state and st.query_params.get(LANG_PARAM) != lang:
+        st.query_params[LANG_PARAM] = lang  # a chosen language stays in the address bar on every page
     st.set_page_config(page_title=t("app.title"), page_icon=page_icon(), layout="wide")
     pages = [
         st.Page(path, title=t(key), icon=icon, url_path=slug, default=slug == "find")
@@ -140,7 +184,8 @@ def main() -> None:
     page = st.navigation(pages)
     state = st.session_state
     state.setdefault("referral_list", ReferralList())
-    crisis_bar()
+    bar = st.empty()
+    choose_language(lang)
     crisis_sidebar()
     list_link = st.sidebar.empty()
     settings = state["settings"] = settings_sidebar()
@@ -173,6 +218,8 @@ def main() -> None:
             frame.lineno,
         )
         st.error(t("app.error"))
+    finally:
+        crisis_bar(bar)  # also after a page's st.stop(): the bar is on every page
 
 
 def restore_list(picked: ReferralList, catalog) -> None:

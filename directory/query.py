@@ -281,9 +281,28 @@ def _subcategory(part: str) -> str | None:
     return part if _SUBCATEGORY_RE.match(part) else None
 
 
+# English names as well as codes ("Spanish", "spanish"), as old shared links may carry them.
+_LANGUAGE_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
+# The screen languages (directory/translation.py LANGUAGES): `lang=` with one of them is the screen's.
+SCREEN_LANGUAGES = ("en", "es")
+SPEAKS_PARAM = "speaks"  # the spoken-language filter; `lang` is the screen language
+
+
 def _language(part: str) -> str | None:
     part = part.lower()
+    part = _LANGUAGE_CODES.get(part, part)
     return part if _LANG_RE.match(part) else None
+
+
+def _old_language_filter(value: str, out: dict, notes: list[str]) -> None:
+    """`lang=` before it became the screen language was the spoken-language filter.
+
+    One screen-language code (`lang=es`, `lang=EN`) is the screen's and no filter; anything else an old
+    link carried (`lang=pl`, `lang=es,pl`, `lang=Spanish`) keeps its meaning as the filter.
+    """
+    if value.strip().lower() in SCREEN_LANGUAGES or not value.strip():
+        return
+    _PARSERS[SPEAKS_PARAM](value, out, notes)
 
 
 def _flag(name: str, key: str):
@@ -337,7 +356,7 @@ _LIST_KEYS = {
     "day": "weekdays",
     "tod": "times_of_day",
     "pop": "populations",
-    "lang": "languages",
+    SPEAKS_PARAM: "languages",
     "pay": "payment",
     "moud": "moud_services",
 }
@@ -372,6 +391,7 @@ _PARSERS = {
     "care": _care_for,
     **{key: _choices(name, key, _LIST_CHECKS[name]) for key, name in _LIST_KEYS.items()},
     **{key: _flag(name, key) for key, name in _FLAG_KEYS.items()},
+    "lang": _old_language_filter,
 }
 PARAM_KEYS = tuple(_PARSERS)
 MAX_PAGE = 10_000

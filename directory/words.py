@@ -561,6 +561,9 @@ ENGLISH: dict[str, str] = {
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",
     "crisis.bar_911": "Emergency",
+    # --- session 3, trpages: the screen language, its switch and the page sentences ---
+    "lang.switch": "Language",
+    "lang.switch_to": "Show this page in English",
 }
 
 

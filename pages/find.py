@@ -10,7 +10,7 @@ from components import locate
 from components.shell import require_shell
 from directory import filters, geo, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
-from directory.query import page_number
+from directory.query import SCREEN_LANGUAGES, page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
 from directory.words import md, md_link, t, vocab, when_text
@@ -95,7 +95,16 @@ def draw(item, facets) -> None:
         st.caption(counts)
 
 
-params = {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}  # app.py keeps `list`
+def searched(url: dict) -> dict:
+    """The URL parameters of the search: app.py keeps `list` (the referral list) and `lang=es` (the screen)."""
+    return {
+        k: v
+        for k, v in url.items()
+        if k != KEEP_PARAM and not (k == "lang" and v.strip().lower() in SCREEN_LANGUAGES)
+    }
+
+
+params = searched(st.query_params.to_dict())
 last = state.get("_find_url")
 if not params and last and "f_place" not in state:  # back from another page: the last search again
     params = last
@@ -170,9 +179,9 @@ with st.expander(t("find.filters", count=filters.active_count(query)), key="find
     )
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
-if new_params != {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}:
-    kept = {KEEP_PARAM: st.query_params[KEEP_PARAM]} if KEEP_PARAM in st.query_params else {}
-    st.query_params.from_dict(new_params | kept)
+url = st.query_params.to_dict()
+if new_params != searched(url):
+    st.query_params.from_dict(new_params | {k: v for k, v in url.items() if k not in searched(url)})
 state["_find_url"] = new_params
 
 for note in state.pop("_find_notes", []):
