@@ -124,8 +124,9 @@ def choose_language(lang: str) -> None:
 
     st.session_state["lang_switch"] = lang
     st.sidebar.segmented_control(
-        t("lang.switch"),
+        t("lang.label"),
         translation.LANGUAGES,
+        help=t("lang.help"),
         format_func=translation.LANGUAGE_NAMES.get,
         key="lang_switch",
         on_change=switched,

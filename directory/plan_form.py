@@ -324,28 +324,36 @@ class Printout:
     mime: str
 
 
-def fingerprint(plan: CarePlan, paper: str) -> str:
-    """Changes whenever the plan or the paper size does, so printouts made earlier can be told stale."""
-    return hashlib.sha256(plan_to_json(plan) + paper.encode()).hexdigest()
+def fingerprint(plan: CarePlan, paper: str, lang: str = "en") -> str:
+    """Changes whenever the plan, the paper size or the printout's language does, so printouts made
+    earlier can be told stale."""
+    extra = paper if lang == "en" else f"{paper}:{lang}"
+    return hashlib.sha256(plan_to_json(plan) + extra.encode()).hexdigest()
 
 
 def make_printouts(
-    plan: CarePlan, resources: Sequence[Resource], paper: str, catalog_lines: Sequence[Resource] = ()
+    plan: CarePlan,
+    resources: Sequence[Resource],
+    paper: str,
+    catalog_lines: Sequence[Resource] = (),
+    *,
+    lang: str = "en",
 ) -> list[Printout]:
-    """The PDF, the print page and the first-30-days calendar (raises FontMissing when the PDF can't be made)."""
+    """The PDF, the print page and the first-30-days calendar in `lang`, the printout's language (chosen
+    apart from the screen's); raises FontMissing when the PDF can't be made."""
     stem = plan_filename(plan).removesuffix(".json")
     return [
         Printout(
             "pdf",
-            render_plan_pdf(plan, resources, paper, catalog_lines=catalog_lines),
+            render_plan_pdf(plan, resources, paper, catalog_lines=catalog_lines, lang=lang),
             f"{stem}.pdf",
             "application/pdf",
         ),
         Printout(
             "html",
-            render_plan_html(plan, resources, catalog_lines=catalog_lines).encode("utf-8"),
+            render_plan_html(plan, resources, catalog_lines=catalog_lines, lang=lang).encode("utf-8"),
             f"{stem}.html",
             "text/html",
         ),
-        Printout("ics", render_plan_ics(plan, resources), f"{stem}-first-30-days.ics", "text/calendar"),
+        Printout("ics", render_plan_ics(plan, resources, lang=lang), f"{stem}-first-30-days.ics", "text/calendar"),
     ]

@@ -436,8 +436,17 @@ def _lower_label(field_name: str, value: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-def describe(query: Query, place: Any = None) -> str:
-    """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish"."""
+def describe(query: Query, place: Any = None, lang: str | None = None) -> str:
+    """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish".
+
+    In another language than English (`lang`, else the running page's) the sentence is built from the
+    `describe.*` words (see `_describe_in`); the English one is this function's own, as it always was.
+    """
+    from directory import translation
+
+    code = translation.language(lang)
+    if code != translation.ENGLISH:
+        return _describe_in(query, place, code)
     subject = (
         _either([_CATEGORY_PLURALS.get(c, c.replace("_", " ")) for c in query.categories]) or "resources"
     )
@@ -501,3 +510,71 @@ def describe(query: Query, place: Any = None) -> str:
     if query.include_inactive:
         rest.append("including closed listings")
     return ", ".join(parts + rest)
+
+
+def _describe_in(query: Query, place: Any, lang: str) -> str:
+    """The query as a sentence in `lang`, from the `describe.*` words of directory/words.py."""
+    from directory import dates
+    from directory.words import t, vocab
+
+    def either(words: list[str]) -> str:
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + t("describe.or", lang) + words[-1]
+
+    def lower(text: str) -> str:
+        return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+    subject = either([t(f"describe.cat.{c}", lang) for c in query.categories if f"describe.cat.{c}" in _KNOWN])
+    subject = subject or t("describe.resources", lang)
+    if query.subcategories:
+        subject += f" ({either([lower(vocab('subcategory', s, lang)) for s in query.subcategories])})"
+    if query.fellowships:
+        subject = t("describe.fellowships", lang, subject=subject, fellowships=either(list(query.fellowships)))
+    subject = subject[:1].upper() + subject[1:]
+    miles = t("describe.miles_one" if query.radius == 1 else "describe.miles", lang, miles=f"{query.radius:g}")
+    where = place.label if place is not None and getattr(place, "label", "") else query.place
+    if not where and query.has_location:
+        where = f"{query.latitude:.4f}, {query.longitude:.4f}"
+    parts = [t("describe.within", lang, subject=subject, miles=miles, place=where) if where else subject]
+    if query.formats:
+        parts.append(either([lower(vocab("format", f, lang)) for f in query.formats]))
+    days = [dates.weekday_name(d, lang) for d in query.weekdays if 0 <= d <= 6]
+    tods = [t(f"describe.tod.{x}", lang) for x in query.times_of_day if x in TIMES_OF_DAY]
+    if days:
+        parts.append(t("describe.on_days", lang, days=either(days)))
+    if tods:
+        parts.append(either(tods))
+    when = []
+    if query.in_progress:
+        when.append(t("describe.in_progress", lang))
+    if query.starting_within is not None:
+        hours = f"{query.starting_within:g}"
+        span = t("find.soon_hours_one" if query.starting_within == 1 else "find.soon_hours", lang, hours=hours)
+        when.append(t("describe.starting_within", lang, hours=span))
+    if when:
+        parts.append(t("describe.or", lang).join(when))
+    if query.languages:
+        names = [lower(dates.language_name(c, lang)) for c in query.languages]
+        parts.append(t("describe.languages", lang, languages=either(names)))
+    for name, key in (("populations", "for"), ("payment", "taking"), ("moud_services", "offering")):
+        if values := getattr(query, name):
+            shown = either([lower(vocab(name, v, lang)) for v in values])
+            parts.append(t(f"describe.{key}", lang, values=shown))
+    if query.mat_friendly:
+        parts.append(t("describe.mat_friendly", lang))
+    if query.wheelchair:
+        parts.append(t("describe.wheelchair", lang))
+    if (months := query.verified_within_months) is not None:
+        parts.append(t("describe.verified_one" if months == 1 else "describe.verified", lang, months=months))
+    treatment_asked = not query.categories or "treatment" in query.categories
+    if query.care_for in ("mental_health", "both") and treatment_asked:
+        parts.append(t(f"describe.care_{query.care_for}", lang))
+    if query.text:
+        parts.append(t("describe.text", lang, text=query.text))
+    if query.include_unconfirmed:
+        parts.append(t("describe.unconfirmed", lang))
+    if query.include_inactive:
+        parts.append(t("describe.inactive", lang))
+    return ", ".join(parts)
+
+
+_KNOWN = {f"describe.cat.{c}" for c in _CATEGORY_PLURALS}

@@ -7,15 +7,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import locate
-from components.shell import require_shell
+from components.shell import current_language, require_shell
 from directory import filters, geo, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.query import SCREEN_LANGUAGES, page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
-from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
-from directory.words import md, md_link, t, vocab, when_text
+from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, describe, search
+from directory.words import language, md, md_link, t, vocab, when_text
 
 require_shell()
+lang = language()  # widgets' format functions bind it: Streamlit may call them outside this run
 
 PAGE_SIZE = 20
 state = st.session_state
@@ -31,7 +32,7 @@ def seed(params: dict) -> None:
 
 def add(resource_id: str) -> None:
     if state["referral_list"].add(resource_id):
-        st.toast(t("card.added_toast"))
+        st.toast(t("card.added_toast", current_language()))
 
 
 def add_all(query, now: datetime) -> None:
@@ -42,7 +43,7 @@ def add_all(query, now: datetime) -> None:
         state["search_index"], query, now=now, geocoder=state.get("geocoder"), limit=room + len(picked)
     )
     added = sum(picked.add(x.resource.id) for x in everything.results)
-    st.toast(t("find.added_all", count=added))
+    st.toast(t("find.added_all", current_language(), count=added))
 
 
 def card(result, now: datetime, where: str) -> None:
@@ -90,7 +91,7 @@ def draw(item, facets) -> None:
         return
     options = filters.choices(item, facets, state.get(key))
     extra = {"selection_mode": "multi"} if item.widget == "pills" else {}
-    getattr(st, item.widget)(label, options, format_func=filters.label_func(item.name), key=key, **extra)
+    getattr(st, item.widget)(label, options, format_func=filters.label_func(item.name, lang), key=key, **extra)
     if counts := filters.counts_text(item, facets, state.get(key)):
         st.caption(counts)
 
@@ -137,7 +138,7 @@ c_place.text_input(
 )
 radii = sorted(set(filters.RADII) | {state["f_radius"]})
 c_radius.selectbox(
-    t("find.radius"), radii, key="f_radius", format_func=lambda v: t("find.miles", miles=f"{v:g}")
+    t("find.radius"), radii, key="f_radius", format_func=lambda v, lang=lang: t("find.miles", lang, miles=f"{v:g}")
 )
 if problem := state.pop("_geo_problem", None):
     st.info(t(problem))
@@ -171,7 +172,7 @@ with st.expander(t("find.filters", count=filters.active_count(query)), key="find
                 draw(item, found.facets)
     c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
     c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
-    c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
+    c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s, lang=lang: t(f"sort.{s}", lang))
     c_clear.button(
         t("find.clear"),
         on_click=lambda: state.update(filters.cleared(query)),
@@ -206,7 +207,7 @@ if elsewhere:
     st.warning(t("find.out_of_state", place=found.place.label, state=geo.place_state(found.place)))
     st.markdown(f"**{t('find.out_of_state_results')}** — {count}")
 else:
-    st.markdown(f"**{md(found.description.strip())}** — {count}")
+    st.markdown(f"**{md(describe(query, found.place).strip())}** — {count}")
 if found.total == 0:
     st.info(
         t("find.empty_unconfirmed", count=found.unconfirmed_matches)
@@ -218,7 +219,7 @@ if found.total == 0:
         st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))
     more_meetings(found, now)
     st.stop()
-st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True,
+st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v, lang=lang: t(f"view.{v}", lang), horizontal=True,
          label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
