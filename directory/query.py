@@ -518,7 +518,9 @@ def _describe_in(query: Query, place: Any, lang: str) -> str:
     from directory.words import t, vocab
 
     def either(words: list[str]) -> str:
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + t("describe.or", lang) + words[-1]
+        if len(words) <= 1:
+            return "".join(words)
+        return ", ".join(words[:-1]) + t("describe.or", lang) + words[-1]
 
     def lower(text: str) -> str:
         return text if text[:2].isupper() else text[:1].lower() + text[1:]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pytest
 from google.protobuf.message import Message
 
+from directory import words
 from directory.sources import credits_documents
 from tests.app_catalog import new_app, open_page
 
@@ -143,3 +144,118 @@ def test_an_english_screen_has_no_spanish_sentence(app, name):
     assert not at.exception
     leaks = [(sorted(words_of(text) & SPANISH_ONLY), text[:140]) for text in texts(at)]
     assert not [x for x in leaks if x[0]], "\n".join(f"{found} in {text!r}" for found, text in leaks if found)
+
+
+# --- the screen language and the spoken-language filter in the URL ---
+
+
+@pytest.mark.parametrize(
+    ("params", "languages"),
+    [
+        ({"speaks": "es"}, ("es",)),  # the filter's own parameter
+        ({"speaks": "es,pl"}, ("es", "pl")),
+        ({"speaks": "Polish"}, ("pl",)),  # a language's English name, as people type it
+        ({"lang": "es"}, ()),  # the screen language: no filter
+        ({"lang": "EN"}, ()),
+        ({"lang": "pl"}, ("pl",)),  # an old link's filter that no screen speaks keeps its meaning
+        ({"lang": "es,pl"}, ("es", "pl")),
+        ({"lang": "Spanish"}, ("es",)),
+        ({"lang": "es", "speaks": "pl"}, ("pl",)),  # both: Spanish screen, Polish-speaking listings
+    ],
+)
+def test_lang_is_the_screen_and_speaks_the_filter(params, languages):
+    """`speaks=` filters by spoken language; `lang=` with a screen language is no filter, any other
+    value an old link carried stays the filter; nothing is noted as ignored."""
+    from directory.search import Query
+
+    query, notes = Query.from_params(params)
+    assert query.languages == languages
+    assert notes == []
+    assert "lang" not in query.to_params()
+    assert query.to_params().get("speaks", "") == ",".join(languages)
+
+
+def find_page(app, **params):
+    app.query_params.update(params)
+    return app.run()
+
+
+def test_the_filter_parameter_filters_the_find_page_and_keeps_the_screen_language(app):
+    """?lang=es&speaks=es: a Spanish screen listing only the Spanish-speaking meeting; the URL keeps both."""
+    at = find_page(app, lang="es", near="60614", speaks="es")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Generated test support group 2" in text
+    assert "Generated test support group 1" not in text  # an English-speaking meeting is filtered out
+    assert at.title[0].value == words.t("find.title", "es")
+    assert at.query_params["lang"] == ["es"] or at.query_params["lang"] == "es"
+    assert at.multiselect(key="f_languages").value == ["es"]
+
+
+def test_an_old_filter_link_keeps_its_meaning(app):
+    """An old shared link ?lang=Spanish still lists Spanish-speaking meetings, now as speaks=es, on a
+    screen in the browser's language."""
+    at = find_page(app, near="60614", lang="Spanish")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Generated test support group 2" in text
+    assert "Generated test support group 1" not in text
+    assert at.title[0].value == words.t("find.title", "en")
+    assert "speaks" in at.query_params and "lang" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("es-MX,es;q=0.9,en;q=0.8", "es"), ("en-US,en;q=0.9", "en"), ("fr-FR,es;q=0.5", "es"), ("", "en")],
+)
+def test_the_default_follows_the_browser(app, monkeypatch, header, expected):
+    """With no ?lang=, the screen speaks the browser's first language the app speaks (Accept-Language)."""
+    import streamlit as st
+
+    class Headers(dict):
+        def get(self, name, default=None):
+            return super().get(name.lower(), default)
+
+    real = type(st.context).headers
+    monkeypatch.setattr(type(st.context), "headers", property(lambda self: Headers({"accept-language": header})))
+    at = app.run()
+    monkeypatch.setattr(type(st.context), "headers", real)
+    assert at.title[0].value == words.t("find.title", expected)
+    assert "lang" not in at.query_params  # a default is not written into links the visitor shares
+
+
+def test_the_sidebar_switch_changes_the_language_and_keeps_the_search_and_the_list(app):
+    """Choosing Español in the sidebar reruns in Spanish with the same search and referral list, and puts
+    lang=es in the address bar (AppTest keeps the sidebar's elements for a session's first run only, so
+    the way back is in tests/browser/test_language_browser.py)."""
+    at = find_page(app, near="60614", fel="NA", list="test-2")
+    assert at.title[0].value == words.t("find.title", "en")
+    at.segmented_control(key="lang_switch").set_value("es").run()
+    assert at.session_state["screen_lang"] == "es"
+    assert at.title[0].value == words.t("find.title", "es")
+    assert at.query_params["lang"] in ("es", ["es"])
+    assert at.text_input(key="f_place").value == "60614"
+    assert at.multiselect(key="f_fellowships").value == ["NA"]
+    assert "test-2" in at.session_state["referral_list"].ids
+    assert dict(at.query_params).get("list") in ("test-2", ["test-2"])
+
+
+@pytest.mark.parametrize(
+    ("query", "spanish"),
+    [
+        ({}, "Recursos"),
+        ({"categories": ("support_group",), "place": "60614"}, "Grupos de apoyo a menos de 10 millas de 60614"),
+        ({"categories": ("support_group",), "fellowships": ("NA",), "radius": 1, "place": "Cicero"},
+         "Grupos de apoyo de NA a menos de 1 milla de Cicero"),
+        ({"weekdays": (1, 3), "times_of_day": ("evening",)}, "Recursos, los martes o jueves, por la noche"),
+        ({"languages": ("es", "pl")}, "Recursos, en español o polaco"),
+        ({"payment": ("medicaid",), "mat_friendly": True, "verified_within_months": 6},
+         "Recursos, que aceptan medicaid, que aceptan a personas que toman medicamentos para el trastorno "
+         "por consumo de opioides, verificados en los últimos 6 meses"),
+        ({"text": "café", "starting_within": 2.0}, "Recursos, que empiezan dentro de 2 horas, que contienen «café»"),
+    ],
+)  # fmt: skip
+def test_the_search_sentence_in_spanish(query, spanish):
+    """The sentence over the results reads Spanish, fields in the English sentence's order; English is unchanged."""
+    from directory.search import Query, describe
+
+    assert describe(Query(**query), lang="es") == spanish
+    assert describe(Query(**query), lang="en") == describe(Query(**query))  # the page's default: English
