@@ -88,12 +88,29 @@ def switch_link(lang: str) -> str:
     return "?" + urlencode({**params, LANG_PARAM: lang})
 
 
-def crisis_bar(place) -> None:
+# When the link is pressed it takes the address bar as it is then (a page may have changed the search or
+# the list after the bar was drawn) and changes only `lang`; without scripts the link drawn here works.
+_SWITCH_SCRIPT = """<script>
+document.documentElement.lang = "%s";  // the page's language, for screen readers and hyphenation
+if (!window.__aftercareLangSwitch) {
+  window.__aftercareLangSwitch = true;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("nav.crisis-bar .crisis-bar-lang a");
+    if (!link) return;
+    var url = new URL(window.location.href);
+    url.searchParams.set("lang", link.getAttribute("hreflang"));
+    link.setAttribute("href", url.pathname + url.search);
+  }, true);
+}
+</script>"""
+
+
+def crisis_bar() -> None:
     """The crisis bar and the app's layout rules, with a link to this page in the other language.
 
-    Drawn into `place` after the page ran, so that the link carries the search and the referral list
-    as the page left them in the address bar. The link loads the page anew: the Care plan page's guard
-    asks before an unsaved draft is lost, as for any reload.
+    The link loads the page anew with the same URL parameters (the search, `list=`): the Care plan
+    page's guard asks before an unsaved draft is lost, as for any reload; the sidebar's switch does not
+    reload. Only fixed words and escaped, percent-encoded URL parameters reach the HTML next to the script.
     """
     links = " ".join(
         f'<a href="{tel_url(number)}" aria-label="{t(key)}, {number}">{t(key)} {number}</a>'
@@ -105,11 +122,12 @@ def crisis_bar(place) -> None:
         f'<a href="{escape(switch_link(other))}" hreflang="{other}" lang="{other}" target="_self" '
         f'aria-label="{escape(t("lang.switch_to", other))}">{escape(name)}</a>'
     )
-    place.html(
+    st.html(
         f"<style>{page_style()}</style>"  # static/app.css
         f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
         f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
-        f'<span class="crisis-bar-lang">{switch}</span></nav>'
+        f'<span class="crisis-bar-lang">{switch}</span></nav>{_SWITCH_SCRIPT % translation.language()}',
+        unsafe_allow_javascript=True,
     )
 
 
@@ -185,7 +203,7 @@ def main() -> None:
     page = st.navigation(pages)
     state = st.session_state
     state.setdefault("referral_list", ReferralList())
-    bar = st.empty()
+    crisis_bar()
     choose_language(lang)
     crisis_sidebar()
     list_link = st.sidebar.empty()
@@ -219,8 +237,6 @@ def main() -> None:
             frame.lineno,
         )
         st.error(t("app.error"))
-    finally:
-        crisis_bar(bar)  # also after a page's st.stop(): the bar is on every page
 
 
 def restore_list(picked: ReferralList, catalog) -> None:

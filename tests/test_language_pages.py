@@ -259,3 +259,54 @@ def test_the_search_sentence_in_spanish(query, spanish):
 
     assert describe(Query(**query), lang="es") == spanish
     assert describe(Query(**query), lang="en") == describe(Query(**query))  # the page's default: English
+
+
+# --- the printout's language, chosen apart from the screen's (needs trrender's lang= on every renderer) ---
+
+from tests.test_page_care_plan import downloaded  # noqa: E402
+from tests.test_page_care_plan import page as plan_page  # noqa: E402, F401
+
+
+def test_the_care_plan_prints_in_the_language_chosen_not_the_screens(plan_page):
+    """An English screen prints the plan in Spanish when "Print in" says Español (Tuesday is "Martes" on
+    the printout's schedule), and back in English; the screen stays English throughout."""
+    at = plan_page
+    assert at.radio(key="plan_print_lang").value == "en"  # default: the screen's language
+    at.radio(key="plan_print_lang").set_value("es").run()
+    at.button(key="make_printouts").click().run()
+    assert not at.exception and not at.error
+    html = downloaded(".html").decode("utf-8")
+    assert "Martes" in html and "Tuesday" not in html
+    assert at.title[0].value == words.t("plan.title", "en")
+    at.radio(key="plan_print_lang").set_value("en").run()
+    assert any(c.value == words.t("plan.stale", "en") for c in at.caption)  # Spanish printouts are now stale
+    at.button(key="make_printouts").click().run()
+    html = downloaded(".html").decode("utf-8")
+    assert "Tuesday" in html and "Martes" not in html
+
+
+def test_a_spanish_screen_prints_in_spanish_unless_told_otherwise(plan_page):
+    """On a Spanish screen the printout's language starts as Spanish; English can be chosen for it."""
+    at = plan_page
+    at.query_params["lang"] = "es"
+    at.session_state["screen_lang"] = "es"
+    del at.session_state["plan_print_lang"]
+    at.run()
+    assert at.title[0].value == words.t("plan.title", "es")
+    assert at.radio(key="plan_print_lang").value == "es"
+    at.radio(key="plan_print_lang").set_value("en").run()
+    at.button(key="make_printouts").click().run()
+    assert not at.exception
+    assert "Tuesday" in downloaded(".html").decode("utf-8")
+    assert at.title[0].value == words.t("plan.title", "es")
+
+
+def test_the_referral_list_offers_print_in_with_the_screen_language_first(app):
+    """The Referral list page's "Print in" starts at the screen's language and can be changed without
+    touching the screen's or the list."""
+    at = open_page(app, "pages/referral_list.py", lang="es", list="test-1,test-5")
+    assert at.radio(key="list_print_lang").value == "es"
+    at.radio(key="list_print_lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == words.t("list.title", "es")
+    assert list(at.session_state["referral_list"].ids) == ["test-1", "test-5"]
