@@ -148,20 +148,27 @@ class Query:
         try:
             items = list(params.items())
         except Exception:  # a mapping-like object that cannot even list itself is ignored whole
-            return cls(), ["Ignored the search settings in the link: they could not be read."]
+            return cls(), [_say("query.unreadable")]
         for raw_key, raw_value in items:
             key = str(raw_key).strip()
             value = _flat(raw_value)
             if key in _PARSERS:
                 _PARSERS[key](value, values, notes)
             else:
-                notes.append(f"Ignored the unknown setting '{_show(key)}'.")
+                notes.append(_say("query.unknown", setting=_show(key)))
         lat, lon = values.pop("latitude", None), values.pop("longitude", None)
         if (lat is None) != (lon is None):
-            notes.append("Ignored lat/lon: give both a latitude and a longitude.")
+            notes.append(_say("query.lat_lon"))
         elif lat is not None:
             values["latitude"], values["longitude"] = lat, lon
         return cls(**values), notes
+
+
+def _say(words_key: str, **values: Any) -> str:
+    """A note about the link in the page's language (directory/words.py; imported late: words imports schema)."""
+    from directory.words import t
+
+    return t(words_key, **values)
 
 
 def _flat(value: Any) -> str:
@@ -212,7 +219,9 @@ def _coordinate(name: str, low: float, high: float):
     def parse(value: str, out: dict, notes: list[str]) -> None:
         number = _parse_float(value)
         if number is None or not low <= number <= high:
-            notes.append(f"Ignored {name[:3]}='{_show(value)}': not a {name} between {low:g} and {high:g}.")
+            notes.append(
+                _say(f"query.{name}", setting=name[:3], value=_show(value), low=f"{low:g}", high=f"{high:g}")
+            )
         else:
             out[name] = number
 
@@ -223,10 +232,10 @@ def _radius(value: str, out: dict, notes: list[str]) -> None:
     number = _parse_float(value)
     low, high = RADIUS_RANGE
     if number is None:
-        notes.append(f"Ignored r='{_show(value)}': the radius is a number of miles from 1 to 100.")
+        notes.append(_say("query.radius", value=_show(value)))
     elif not low <= number <= high:
         out["radius"] = min(max(number, low), high)
-        notes.append(f"The radius must be 1 to 100 miles; {_show(value)} was changed to {out['radius']:g}.")
+        notes.append(_say("query.radius_clamped", value=_show(value), radius=f"{out['radius']:g}"))
     else:
         out["radius"] = number
 
@@ -242,11 +251,11 @@ def _choices(name: str, key: str, check):
                 continue
             cleaned = check(part)
             if cleaned is None:
-                notes.append(f"Ignored '{_show(part)}' in {key}: it is not a known value.")
+                notes.append(_say("query.unknown_value", value=_show(part), setting=key))
             elif cleaned not in kept:
                 kept.append(cleaned)
         if len(kept) > MAX_LIST:
-            notes.append(f"Only the first {MAX_LIST} values of {key} were used.")
+            notes.append(_say("query.too_many", max=MAX_LIST, setting=key))
             kept = kept[:MAX_LIST]
         if kept:
             out[name] = tuple(kept)
@@ -311,7 +320,7 @@ def _flag(name: str, key: str):
         if text in ("1", "true", "yes", "on"):
             out[name] = True
         elif text not in ("0", "false", "no", "off", ""):
-            notes.append(f"Ignored {key}='{_show(value)}': use 1 for yes.")
+            notes.append(_say("query.flag", setting=key, value=_show(value)))
 
     return parse
 
@@ -319,7 +328,7 @@ def _flag(name: str, key: str):
 def _soon(value: str, out: dict, notes: list[str]) -> None:
     number = _parse_float(value)
     if number is None or not 0 < number <= MAX_SOON_HOURS:
-        notes.append(f"Ignored soon='{_show(value)}': give a number of hours from 0 to {MAX_SOON_HOURS:g}.")
+        notes.append(_say("query.soon", value=_show(value), max=f"{MAX_SOON_HOURS:g}"))
     else:
         out["starting_within"] = number
 
@@ -329,7 +338,7 @@ def _months(value: str, out: dict, notes: list[str]) -> None:
     if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= MAX_MONTHS:
         out["verified_within_months"] = int(text)
     else:
-        notes.append(f"Ignored ver='{_show(value)}': give a whole number of months from 1 to {MAX_MONTHS}.")
+        notes.append(_say("query.months", value=_show(value), max=MAX_MONTHS))
 
 
 def _care_for(value: str, out: dict, notes: list[str]) -> None:
@@ -337,7 +346,7 @@ def _care_for(value: str, out: dict, notes: list[str]) -> None:
     if text in CARE_FOR:
         out["care_for"] = text
     else:
-        notes.append(f"Ignored care='{_show(value)}': use one of {', '.join(CARE_FOR)}.")
+        notes.append(_say("query.one_of", setting="care", value=_show(value), choices=", ".join(CARE_FOR)))
 
 
 def _sort(value: str, out: dict, notes: list[str]) -> None:
@@ -345,7 +354,7 @@ def _sort(value: str, out: dict, notes: list[str]) -> None:
     if text in SORTS:
         out["sort"] = text
     else:
-        notes.append(f"Ignored sort='{_show(value)}': use one of {', '.join(SORTS)}.")
+        notes.append(_say("query.one_of", setting="sort", value=_show(value), choices=", ".join(SORTS)))
 
 
 _LIST_KEYS = {

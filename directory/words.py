@@ -682,7 +682,7 @@ ENGLISH: dict[str, str] = {
     ),
     "plan.default_target": "90 meetings in 90 days",
     "about.sources_english": "The notes on each data source below are written in English only.",
-    "find.place_not_found": "We couldn't find “{place}” — try a 5-digit ZIP code or a city name",
+    "find.place_not_found": "We couldn't find '{place}' — try a 5-digit ZIP code or a city name",
     "find.geocoding_unavailable": "Address search is unavailable right now. Try a ZIP code or city name.",
     "catalog.axis_kind": "Kind",
     "catalog.axis_county": "County",
@@ -691,6 +691,19 @@ ENGLISH: dict[str, str] = {
     "catalog.age_2": "2–5 years",
     "catalog.age_3": "Over 5 years",
     "catalog.age_4": "No date",
+    "query.unreadable": "Ignored the search settings in the link: they could not be read.",
+    "query.unknown": "Ignored the unknown setting '{setting}'.",
+    "query.lat_lon": "Ignored lat/lon: give both a latitude and a longitude.",
+    "query.flag": "Ignored {setting}='{value}': use 1 for yes.",
+    "query.soon": "Ignored soon='{value}': give a number of hours from 0 to {max}.",
+    "query.months": "Ignored ver='{value}': give a whole number of months from 1 to {max}.",
+    "query.one_of": "Ignored {setting}='{value}': use one of {choices}.",
+    "query.latitude": "Ignored {setting}='{value}': not a latitude between {low} and {high}.",
+    "query.longitude": "Ignored {setting}='{value}': not a longitude between {low} and {high}.",
+    "query.radius": "Ignored r='{value}': the radius is a number of miles from 1 to 100.",
+    "query.radius_clamped": "The radius must be 1 to 100 miles; {value} was changed to {radius}.",
+    "query.unknown_value": "Ignored '{value}' in {setting}: it is not a known value.",
+    "query.too_many": "Only the first {max} values of {setting} were used.",
 }
 
 

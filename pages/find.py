@@ -188,7 +188,13 @@ state["_find_url"] = new_params
 for note in state.pop("_find_notes", []):
     st.info(note)
 if found.message:
-    st.warning(found.message)
+    # directory/geo.py words its two messages in English; the page says them in the screen's language.
+    if found.message.startswith("We couldn't find"):
+        st.warning(t("find.place_not_found", place=md(geo.PlaceNotFound(query.place).text)))
+    elif found.message.startswith("Address search is unavailable"):
+        st.warning(t("find.geocoding_unavailable"))
+    else:
+        st.warning(md(found.message))
     if suggestions := geo.city_suggestions(query.place):
         st.markdown(t("find.did_you_mean"))
         for n, name in enumerate(suggestions):

@@ -146,10 +146,13 @@ def test_spanish_screenshots(browser, base_url, external_requests, viewport):
     )
     try:
         assert "lang" not in params(tab)  # the default language is not written into the link
+        tab.locator('[class*="st-key-list_card_test-1"]').wait_for(timeout=20_000)
         screenshot(tab, f"lang-find-es-default-{width}")
         tab.goto(f"{base_url}/care-plan?lang=es", wait_until="domcontentloaded")
-        tab.get_by_text(t("plan.title", "es")).first.wait_for(timeout=20_000)
+        tab.get_by_role("textbox", name=t("form.header.patient_initials", "es")).wait_for(timeout=20_000)
+        tab.get_by_text(t("plan.print_in", "es")).first.wait_for(timeout=20_000)
         screenshot(tab, f"lang-care-plan-es-{width}")
+        tab.screenshot(path=str(ARTIFACTS / f"lang-care-plan-es-{width}-full.png"), full_page=True)
     finally:
         context.close()
     assert external_requests == []
