@@ -327,8 +327,8 @@ class Printout:
 def fingerprint(plan: CarePlan, paper: str, lang: str = "en") -> str:
     """Changes whenever the plan, the paper size or the printout's language does, so printouts made
     earlier can be told stale."""
-    extra = paper if lang == "en" else f"{paper}:{lang}"
-    return hashlib.sha256(plan_to_json(plan) + extra.encode()).hexdigest()
+    extra = "" if lang == "en" else f"|{lang}"  # English printouts keep the fingerprints they had
+    return hashlib.sha256(plan_to_json(plan) + paper.encode() + extra.encode()).hexdigest()
 
 
 def make_printouts(
@@ -339,8 +339,8 @@ def make_printouts(
     *,
     lang: str = "en",
 ) -> list[Printout]:
-    """The PDF, the print page and the first-30-days calendar in `lang`, the printout's language (chosen
-    apart from the screen's); raises FontMissing when the PDF can't be made."""
+    """The PDF, the print page and the first-30-days calendar in `lang`, the printout's language (raises
+    FontMissing when the PDF can't be made)."""
     stem = plan_filename(plan).removesuffix(".json")
     return [
         Printout(
@@ -355,5 +355,7 @@ def make_printouts(
             f"{stem}.html",
             "text/html",
         ),
-        Printout("ics", render_plan_ics(plan, resources, lang=lang), f"{stem}-first-30-days.ics", "text/calendar"),
+        Printout(
+            "ics", render_plan_ics(plan, resources, lang=lang), f"{stem}-first-30-days.ics", "text/calendar"
+        ),
     ]
