@@ -290,28 +290,9 @@ def _subcategory(part: str) -> str | None:
     return part if _SUBCATEGORY_RE.match(part) else None
 
 
-# English names as well as codes ("Spanish", "spanish"), as old shared links may carry them.
-_LANGUAGE_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
-# The screen languages (directory/translation.py LANGUAGES): `lang=` with one of them is the screen's.
-SCREEN_LANGUAGES = ("en", "es")
-SPEAKS_PARAM = "speaks"  # the spoken-language filter; `lang` is the screen language
-
-
 def _language(part: str) -> str | None:
     part = part.lower()
-    part = _LANGUAGE_CODES.get(part, part)
     return part if _LANG_RE.match(part) else None
-
-
-def _old_language_filter(value: str, out: dict, notes: list[str]) -> None:
-    """`lang=` before it became the screen language was the spoken-language filter.
-
-    One screen-language code (`lang=es`, `lang=EN`) is the screen's and no filter; anything else an old
-    link carried (`lang=pl`, `lang=es,pl`, `lang=Spanish`) keeps its meaning as the filter.
-    """
-    if value.strip().lower() in SCREEN_LANGUAGES or not value.strip():
-        return
-    _PARSERS[SPEAKS_PARAM](value, out, notes)
 
 
 def _flag(name: str, key: str):
@@ -357,6 +338,29 @@ def _sort(value: str, out: dict, notes: list[str]) -> None:
         notes.append(_say("query.one_of", setting="sort", value=_show(value), choices=", ".join(SORTS)))
 
 
+# English names as well as codes ("Spanish", "spanish"), as old shared links may carry them.
+_LANGUAGE_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
+# The screen languages (directory/translation.py LANGUAGES): `lang=` with one of them is the screen's.
+SCREEN_LANGUAGES = ("en", "es")
+SPEAKS_PARAM = "speaks"  # the spoken-language filter; `lang` is the screen language
+
+
+def _spoken_language(part: str) -> str | None:
+    """A spoken-language filter value: an ISO 639-1 code, or its English name ("Polish" → "pl")."""
+    return _language(_LANGUAGE_CODES.get(part.lower(), part))
+
+
+def _old_language_filter(value: str, out: dict, notes: list[str]) -> None:
+    """`lang=` before it became the screen language was the spoken-language filter.
+
+    One screen-language code (`lang=es`, `lang=EN`) is the screen's and no filter; anything else an old
+    link carried (`lang=pl`, `lang=es,pl`, `lang=Spanish`) keeps its meaning as the filter.
+    """
+    if value.strip().lower() in SCREEN_LANGUAGES or not value.strip():
+        return
+    _PARSERS[SPEAKS_PARAM](value, out, notes)
+
+
 _LIST_KEYS = {
     "cat": "categories",
     "sub": "subcategories",
@@ -384,7 +388,7 @@ _LIST_CHECKS = {
     "weekdays": _day,
     "times_of_day": _in(TIMES_OF_DAY),
     "populations": _in(Population.values()),
-    "languages": _language,
+    "languages": _spoken_language,
     "payment": _in(Payment.values()),
     "moud_services": _in(MoudService.values()),
 }
@@ -445,17 +449,8 @@ def _lower_label(field_name: str, value: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-def describe(query: Query, place: Any = None, lang: str | None = None) -> str:
-    """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish".
-
-    In another language than English (`lang`, else the running page's) the sentence is built from the
-    `describe.*` words (see `_describe_in`); the English one is this function's own, as it always was.
-    """
-    from directory import translation
-
-    code = translation.language(lang)
-    if code != translation.ENGLISH:
-        return _describe_in(query, place, code)
+def describe(query: Query, place: Any = None) -> str:
+    """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish"."""
     subject = (
         _either([_CATEGORY_PLURALS.get(c, c.replace("_", " ")) for c in query.categories]) or "resources"
     )
@@ -521,6 +516,15 @@ def describe(query: Query, place: Any = None, lang: str | None = None) -> str:
     return ", ".join(parts + rest)
 
 
+def describe_in(query: Query, place: Any = None, lang: str | None = None) -> str:
+    """`describe` in `lang` (else the running page's language): English is `describe` itself; another
+    language builds the sentence from the `describe.*` words of directory/words.py."""
+    from directory import translation
+
+    code = translation.language(lang)
+    return describe(query, place) if code == translation.ENGLISH else _describe_in(query, place, code)
+
+
 def _describe_in(query: Query, place: Any, lang: str) -> str:
     """The query as a sentence in `lang`, from the `describe.*` words of directory/words.py."""
     from directory import dates
@@ -574,6 +578,14 @@ def _describe_in(query: Query, place: Any, lang: str) -> str:
         parts.append(t("describe.mat_friendly", lang))
     if query.wheelchair:
         parts.append(t("describe.wheelchair", lang))
+    counties = getattr(query, "county", ())  # the county filter (branch fixes) when this Query has it
+    if counties:
+        names = []
+        for value in counties:  # "Peoria", "Lake (IN)": as directory.facets writes a county
+            name, _, state = value.partition(" (")
+            words = t("describe.county_name", lang, name=name)
+            names.append(f"{words}, {state.rstrip(')')}" if state else words)
+        parts.append(t("describe.languages", lang, languages=either(names)))
     if (months := query.verified_within_months) is not None:
         parts.append(t("describe.verified_one" if months == 1 else "describe.verified", lang, months=months))
     treatment_asked = not query.categories or "treatment" in query.categories

@@ -704,6 +704,7 @@ ENGLISH: dict[str, str] = {
     "query.radius_clamped": "The radius must be 1 to 100 miles; {value} was changed to {radius}.",
     "query.unknown_value": "Ignored '{value}' in {setting}: it is not a known value.",
     "query.too_many": "Only the first {max} values of {setting} were used.",
+    "describe.county_name": "{name} County",
 }
 
 

@@ -10,9 +10,9 @@ from components import locate
 from components.shell import current_language, require_shell
 from directory import filters, geo, maps, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
-from directory.query import SCREEN_LANGUAGES, page_number
+from directory.query import SCREEN_LANGUAGES, describe_in, page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
-from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, describe, search
+from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
 from directory.words import language, md, md_link, t, vocab, when_text
 
 require_shell()
@@ -213,7 +213,7 @@ if elsewhere:
     st.warning(t("find.out_of_state", place=found.place.label, state=geo.place_state(found.place)))
     st.markdown(f"**{t('find.out_of_state_results')}** — {count}")
 else:
-    st.markdown(f"**{md(describe(query, found.place).strip())}** — {count}")
+    st.markdown(f"**{md(describe_in(query, found.place).strip())}** — {count}")
 if found.total == 0:
     st.info(
         t("find.empty_unconfirmed", count=found.unconfirmed_matches)
