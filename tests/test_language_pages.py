@@ -288,10 +288,13 @@ def test_the_care_plan_prints_in_the_language_chosen_not_the_screens(plan_page):
 
 def test_a_spanish_screen_prints_in_spanish_unless_told_otherwise(plan_page):
     """On a Spanish screen the printout's language starts as Spanish; English can be chosen for it."""
-    at = plan_page
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_page_care_plan import PAGE
+
+    at = AppTest.from_file(PAGE, default_timeout=30)  # a new visit, on the fixture's catalog and list
+    at.session_state["referral_list"] = plan_page.session_state["referral_list"]
     at.query_params["lang"] = "es"
-    at.session_state["screen_lang"] = "es"
-    del at.session_state["plan_print_lang"]
     at.run()
     assert at.title[0].value == words.t("plan.title", "es")
     assert at.radio(key="plan_print_lang").value == "es"
