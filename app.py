@@ -15,10 +15,9 @@ import streamlit as st
 from components import page_style
 from components.shell import LANG_PARAM, screen_language
 from directory import catalog as store
-from directory import geo
+from directory import geo, translation
 from directory import settings as network
 from directory import store as stores
-from directory import translation
 from directory.maps import tel_url
 from directory.referrals import KEEP_PARAM, ReferralList
 from directory.words import t
@@ -193,8 +192,11 @@ def open_directory() -> bool:
 def main() -> None:
     lang = screen_language()
     translation.set_language(lang)  # before anything is drawn: every t() of this run speaks it
-    if "screen_lang" in st.session_state and st.query_params.get(LANG_PARAM) != lang:
-        st.query_params[LANG_PARAM] = lang  # a chosen language stays in the address bar on every page
+    asked = str(st.query_params.get(LANG_PARAM, "")).strip().lower()
+    # A chosen language stays in the address bar on every page; an old link's `lang=pl` (the search's
+    # filter, read by the Find page) is left for the page to turn into `speaks=`.
+    if "screen_lang" in st.session_state and asked != lang and (not asked or asked in translation.LANGUAGES):
+        st.query_params[LANG_PARAM] = lang
     st.set_page_config(page_title=t("app.title"), page_icon=page_icon(), layout="wide")
     pages = [
         st.Page(path, title=t(key), icon=icon, url_path=slug, default=slug == "find")

@@ -12,6 +12,8 @@ from google.protobuf.message import Message
 from directory import words
 from directory.sources import credits_documents
 from tests.app_catalog import new_app, open_page
+from tests.test_page_care_plan import PAGE as PLAN_PAGE
+from tests.test_page_care_plan import RecordingStorage, downloaded
 
 # Proto fields that hold no words for a person: ids, keys, icons, addresses, styles, data.
 SKIP_FIELDS = {
@@ -215,7 +217,9 @@ def test_the_default_follows_the_browser(app, monkeypatch, header, expected):
             return super().get(name.lower(), default)
 
     real = type(st.context).headers
-    monkeypatch.setattr(type(st.context), "headers", property(lambda self: Headers({"accept-language": header})))
+    monkeypatch.setattr(
+        type(st.context), "headers", property(lambda self: Headers({"accept-language": header}))
+    )
     at = app.run()
     monkeypatch.setattr(type(st.context), "headers", real)
     assert at.title[0].value == words.t("find.title", expected)
@@ -264,8 +268,29 @@ def test_the_search_sentence_in_spanish(query, spanish):
 
 # --- the printout's language, chosen apart from the screen's (needs trrender's lang= on every renderer) ---
 
-from tests.test_page_care_plan import downloaded  # noqa: E402
-from tests.test_page_care_plan import page as plan_page  # noqa: E402, F401
+
+@pytest.fixture
+def plan_page(tmp_db, monkeypatch):
+    """The Care plan page alone over generated test records on the referral list, downloads recorded
+    (as tests/test_page_care_plan.py's `page`)."""
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    from directory.catalog import Catalog
+    from directory.referrals import ReferralList
+    from tests.test_exports import make_records
+
+    with Catalog(tmp_db) as catalog:
+        assert catalog.import_records(make_records(), source="test").ok
+    monkeypatch.setenv("AFTERCARE_CATALOG", str(tmp_db))
+    RecordingStorage.files = {}
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    at = AppTest.from_file(PLAN_PAGE, default_timeout=30)
+    picked = ReferralList()
+    for record in make_records():
+        picked.add(record.id)
+    at.session_state["referral_list"] = picked
+    return at.run()
 
 
 def test_the_care_plan_prints_in_the_language_chosen_not_the_screens(plan_page):
@@ -290,9 +315,7 @@ def test_a_spanish_screen_prints_in_spanish_unless_told_otherwise(plan_page):
     """On a Spanish screen the printout's language starts as Spanish; English can be chosen for it."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_page_care_plan import PAGE
-
-    at = AppTest.from_file(PAGE, default_timeout=30)  # a new visit, on the fixture's catalog and list
+    at = AppTest.from_file(PLAN_PAGE, default_timeout=30)  # a new visit, on the fixture's catalog and list
     at.session_state["referral_list"] = plan_page.session_state["referral_list"]
     at.query_params["lang"] = "es"
     at.run()
