@@ -337,3 +337,15 @@ def test_the_referral_list_offers_print_in_with_the_screen_language_first(app):
     assert not at.exception
     assert at.title[0].value == words.t("list.title", "es")
     assert list(at.session_state["referral_list"].ids) == ["test-1", "test-5"]
+
+
+def test_an_old_filter_link_in_a_session_with_a_chosen_language(app):
+    """A session that chose Spanish, then given an old link's lang=pl: the search filters by Polish
+    (speaks=pl) and the screen stays Spanish."""
+    at = find_page(app, lang="es")
+    at.query_params.clear()
+    at.query_params.update({"near": "60614", "lang": "pl"})
+    at.run()
+    assert at.title[0].value == words.t("find.title", "es")
+    assert at.multiselect(key="f_languages").value == ["pl"]
+    assert at.query_params["speaks"] in ("pl", ["pl"])
