@@ -130,14 +130,24 @@ def crisis_bar() -> None:
     )
 
 
+# Widgets whose options read in the screen language (format_func): the Find page's form (keys f_…),
+# the Care plan's paper size and choice of residence.
+RELABELLED_WIDGETS = ("f_", "plan_paper", "cp.housing.resource_id")
+
+
 def choose_language(lang: str) -> None:
     """The sidebar's language switch: a rerun in the same session, so nothing typed is lost."""
 
     def switched() -> None:
-        chosen = st.session_state.get("lang_switch")
+        state = st.session_state
+        chosen = state.get("lang_switch")
         if chosen in translation.LANGUAGES:
-            st.session_state["screen_lang"] = chosen
+            state["screen_lang"] = chosen
             st.query_params[LANG_PARAM] = chosen
+            # A choice widget's browser side holds the chosen option as its label ("List"); in the new
+            # language no label matches, so each such widget is given its value again from here.
+            for key in [k for k in state if str(k).startswith(RELABELLED_WIDGETS)]:
+                state[key] = state[key]
 
     st.session_state["lang_switch"] = lang
     st.sidebar.segmented_control(

@@ -108,6 +108,9 @@ def test_desktop_sidebar_switch_keeps_the_search_and_the_list(browser, base_url,
         assert url_now.get("list") == "test-1"
         assert sidebar.get_by_text(t("sidebar.list_count", "es", count=1)).count() == 1
         assert tab.locator('[class*="st-key-list_card_test-2"]').count() == 0  # still only AA meetings
+        # Choices whose words changed keep their values on screen: the distance and the list view.
+        expect(tab.locator(".st-key-f_radius input")).to_have_value(t("find.miles", "es", miles="10"))
+        expect(tab.get_by_role("radio", name=t("view.list", "es"))).to_be_checked()
         screenshot(tab, "lang-find-es-1280")
         sidebar.get_by_role("radio", name="English").click()
         tab.get_by_text(t("find.title", "en")).first.wait_for(timeout=20_000)
