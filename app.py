@@ -6,13 +6,16 @@ settings and referral list in their session, and turns any unexpected error into
 
 import logging
 import traceback
+from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from components import page_style
+from components.shell import LANG_PARAM, screen_language
 from directory import catalog as store
-from directory import geo
+from directory import geo, translation
 from directory import settings as network
 from directory import store as stores
 from directory.maps import tel_url
@@ -78,17 +81,82 @@ def page_icon():
 CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
 
 
+def switch_link(lang: str) -> str:
+    """The address of this very page in `lang`: the same URL parameters (search, `list=`), `lang` changed."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != LANG_PARAM}
+    return "?" + urlencode({**params, LANG_PARAM: lang})
+
+
+# When the link is pressed it takes the address bar as it is then (a page may have changed the search or
+# the list after the bar was drawn) and changes only `lang`; without scripts the link drawn here works.
+_SWITCH_SCRIPT = """<script>
+document.documentElement.lang = "%s";  // the page's language, for screen readers and hyphenation
+if (!window.__aftercareLangSwitch) {
+  window.__aftercareLangSwitch = true;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("nav.crisis-bar .crisis-bar-lang a");
+    if (!link) return;
+    var url = new URL(window.location.href);
+    url.searchParams.set("lang", link.getAttribute("hreflang"));
+    link.setAttribute("href", url.pathname + url.search);
+  }, true);
+}
+</script>"""
+
+
 def crisis_bar() -> None:
-    """The crisis bar and the app's layout rules; the empty span keeps a place for a language switch."""
+    """The crisis bar and the app's layout rules, with a link to this page in the other language.
+
+    The link loads the page anew with the same URL parameters (the search, `list=`): the Care plan
+    page's guard asks before an unsaved draft is lost, as for any reload; the sidebar's switch does not
+    reload. Only fixed words and escaped, percent-encoded URL parameters reach the HTML next to the script.
+    """
     links = " ".join(
         f'<a href="{tel_url(number)}" aria-label="{t(key)}, {number}">{t(key)} {number}</a>'
         for number, key in CRISIS_BAR
+    )
+    other = next(code for code in translation.LANGUAGES if code != translation.language())
+    name = translation.LANGUAGE_NAMES[other]
+    switch = (
+        f'<a href="{escape(switch_link(other))}" hreflang="{other}" lang="{other}" target="_self" '
+        f'aria-label="{escape(t("lang.switch_to", other))}">{escape(name)}</a>'
     )
     st.html(
         f"<style>{page_style()}</style>"  # static/app.css
         f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
         f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
-        '<span class="crisis-bar-lang"></span></nav>'
+        f'<span class="crisis-bar-lang">{switch}</span></nav>{_SWITCH_SCRIPT % translation.language()}',
+        unsafe_allow_javascript=True,
+    )
+
+
+# Widgets whose options read in the screen language (format_func): the Find page's form (keys f_…),
+# the Care plan's paper size and choice of residence.
+RELABELLED_WIDGETS = ("f_", "plan_paper", "cp.housing.resource_id")
+
+
+def choose_language(lang: str) -> None:
+    """The sidebar's language switch: a rerun in the same session, so nothing typed is lost."""
+
+    def switched() -> None:
+        state = st.session_state
+        chosen = state.get("lang_switch")
+        if chosen in translation.LANGUAGES:
+            state["screen_lang"] = chosen
+            st.query_params[LANG_PARAM] = chosen
+            # A choice widget's browser side holds the chosen option as its label ("List"); in the new
+            # language no label matches, so each such widget is given its value again from here.
+            for key in [k for k in state if str(k).startswith(RELABELLED_WIDGETS)]:
+                state[key] = state[key]
+
+    st.session_state["lang_switch"] = lang
+    st.sidebar.segmented_control(
+        t("lang.label"),
+        translation.LANGUAGES,
+        help=t("lang.help"),
+        format_func=translation.LANGUAGE_NAMES.get,
+        key="lang_switch",
+        on_change=switched,
     )
 
 
@@ -132,6 +200,13 @@ def open_directory() -> bool:
 
 
 def main() -> None:
+    lang = screen_language()
+    translation.set_language(lang)  # before anything is drawn: every t() of this run speaks it
+    asked = str(st.query_params.get(LANG_PARAM, "")).strip().lower()
+    # A chosen language stays in the address bar on every page; an old link's `lang=pl` (the search's
+    # filter, read by the Find page) is left for the page to turn into `speaks=`.
+    if "screen_lang" in st.session_state and asked != lang and (not asked or asked in translation.LANGUAGES):
+        st.query_params[LANG_PARAM] = lang
     st.set_page_config(page_title=t("app.title"), page_icon=page_icon(), layout="wide")
     pages = [
         st.Page(path, title=t(key), icon=icon, url_path=slug, default=slug == "find")
@@ -141,6 +216,7 @@ def main() -> None:
     state = st.session_state
     state.setdefault("referral_list", ReferralList())
     crisis_bar()
+    choose_language(lang)
     crisis_sidebar()
     list_link = st.sidebar.empty()
     settings = state["settings"] = settings_sidebar()

@@ -11,8 +11,33 @@ the guard below still reruns a page that was started without the shell.
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from directory import translation
+
 SHELL_KEY = "settings"  # app.py sets it on every run before it runs a page
 DEFAULT_SLUG = "find"  # app.py's default page, served at "/"; "/find" is the same page
+LANG_PARAM = "lang"  # the screen language in the URL: ?lang=es / ?lang=en
+
+
+def screen_language() -> str:
+    """The language of this run: the link's `?lang=` when it names one the app speaks, else the one this
+    visitor chose earlier in the session, else the browser's (Accept-Language, else its locale), else English.
+
+    A `lang=` that is no screen language (an old link's spoken-language filter, `lang=Spanish` or
+    `lang=pl`) is left to the search; directory/query.py reads it as the filter.
+    """
+    state = st.session_state
+    asked = str(st.query_params.get(LANG_PARAM, "")).strip().lower()
+    if asked in translation.LANGUAGES:
+        state["screen_lang"] = asked
+    if state.get("screen_lang") in translation.LANGUAGES:
+        return state["screen_lang"]
+    headers = st.context.headers or {}
+    return translation.choose(None, headers.get("Accept-Language") or st.context.locale or "")
+
+
+def current_language() -> str:
+    """The screen language for a widget callback, which runs before the page sets it (see README)."""
+    return st.session_state.get("screen_lang") or translation.language()
 
 
 def _resolve_default_slug(resolve):
@@ -36,7 +61,11 @@ def prepare_server() -> None:
 
 
 def require_shell() -> None:
-    """Rerun through app.py when this page was started without it; do nothing otherwise."""
+    """Rerun through app.py when this page was started without it; then speak the screen language.
+
+    app.py sets the language before it draws anything; a page run on its own (a page test) sets it here.
+    """
+    translation.set_language(screen_language())
     if SHELL_KEY in st.session_state or not PagesManager.uses_pages_directory:
         return  # inside the shell, or a page run on its own on purpose (a page test): nothing to redo
     PagesManager.uses_pages_directory = False

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from directory import maps, phones
+from directory import dates, maps, phones
 from directory.freshness import certainty, next_step
 from directory.query import LANGUAGE_NAMES, TIMES_OF_DAY, Query
 from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population
 from directory.sources import source_name
+from directory.translation import ENGLISH, language
 from directory.words import (
     care_text,
     kind_text,
@@ -79,8 +80,19 @@ def title(name: str) -> str:
     return t(_LABEL_KEYS.get(name, f"find.{name}"))
 
 
-def value_label(name: str, value: object) -> str:
-    """How one choice of a filter reads: "Tue", "Evening", "Medicaid", "4 hours"."""
+def value_label(name: str, value: object, lang: str | None = None) -> str:
+    """How one choice of a filter reads: "Tue", "Evening", "Medicaid", "4 hours" (in `lang`, else the page's)."""
+    code = language(lang)
+    if code != ENGLISH and name in ("weekdays", "times_of_day", "languages", "subcategories"):
+        if name == "weekdays":
+            return dates.weekday_label(int(value), code, "short")
+        field = {"weekdays": "weekday", "subcategories": "subcategory"}.get(name, name)
+        text = vocab(field, str(value), code)
+        return text[:1].upper() + text[1:]
+    if name == "starting_within":
+        return t("find.soon_hours", code, hours=f"{value:g}") if value else t("find.soon_any", code)
+    if name == "verified_within_months":
+        return t("find.verified_months", code, months=value) if value else t("find.verified_any", code)
     if name == "weekdays":
         return WEEKDAY_NAMES[int(value)][:3]
     if name == "times_of_day":
@@ -116,7 +128,7 @@ def choices(item: Filter, facets: Mapping[str, Mapping[str, int]], current: obje
     return options + [v for v in chosen if v is not None and v not in options]
 
 
-def label_func(name: str):
+def label_func(name: str, lang: str | None = None):
     """The format function of a filter widget: the choice's label alone, the same on every rerun.
 
     Streamlit sends a chosen option back as the text this function returned when it was drawn; a label
@@ -124,8 +136,10 @@ def label_func(name: str):
     hands back the old label as its value. So labels never carry counts: `counts_text` shows them.
     """
 
+    code = language(lang)  # bound now: Streamlit may call it outside the page's run
+
     def fmt(value: object) -> str:
-        return value_label(name, value)
+        return value_label(name, value, code)
 
     return fmt
 

@@ -153,20 +153,27 @@ class Query:
         try:
             items = list(params.items())
         except Exception:  # a mapping-like object that cannot even list itself is ignored whole
-            return cls(), ["Ignored the search settings in the link: they could not be read."]
+            return cls(), [_say("query.unreadable")]
         for raw_key, raw_value in items:
             key = str(raw_key).strip()
             value = _flat(raw_value)
             if key in _PARSERS:
                 _PARSERS[key](value, values, notes)
             else:
-                notes.append(f"Ignored the unknown setting '{_show(key)}'.")
+                notes.append(_say("query.unknown", setting=_show(key)))
         lat, lon = values.pop("latitude", None), values.pop("longitude", None)
         if (lat is None) != (lon is None):
-            notes.append("Ignored lat/lon: give both a latitude and a longitude.")
+            notes.append(_say("query.lat_lon"))
         elif lat is not None:
             values["latitude"], values["longitude"] = lat, lon
         return cls(**values), notes
+
+
+def _say(words_key: str, **values: Any) -> str:
+    """A note about the link in the page's language (directory/words.py; imported late: words imports schema)."""
+    from directory.words import t
+
+    return t(words_key, **values)
 
 
 def _flat(value: Any) -> str:
@@ -217,7 +224,9 @@ def _coordinate(name: str, low: float, high: float):
     def parse(value: str, out: dict, notes: list[str]) -> None:
         number = _parse_float(value)
         if number is None or not low <= number <= high:
-            notes.append(f"Ignored {name[:3]}='{_show(value)}': not a {name} between {low:g} and {high:g}.")
+            notes.append(
+                _say(f"query.{name}", setting=name[:3], value=_show(value), low=f"{low:g}", high=f"{high:g}")
+            )
         else:
             out[name] = number
 
@@ -228,10 +237,10 @@ def _radius(value: str, out: dict, notes: list[str]) -> None:
     number = _parse_float(value)
     low, high = RADIUS_RANGE
     if number is None:
-        notes.append(f"Ignored r='{_show(value)}': the radius is a number of miles from 1 to 100.")
+        notes.append(_say("query.radius", value=_show(value)))
     elif not low <= number <= high:
         out["radius"] = min(max(number, low), high)
-        notes.append(f"The radius must be 1 to 100 miles; {_show(value)} was changed to {out['radius']:g}.")
+        notes.append(_say("query.radius_clamped", value=_show(value), radius=f"{out['radius']:g}"))
     else:
         out["radius"] = number
 
@@ -247,11 +256,11 @@ def _choices(name: str, key: str, check):
                 continue
             cleaned = check(part)
             if cleaned is None:
-                notes.append(f"Ignored '{_show(part)}' in {key}: it is not a known value.")
+                notes.append(_say("query.unknown_value", value=_show(part), setting=key))
             elif cleaned not in kept:
                 kept.append(cleaned)
         if len(kept) > MAX_LIST:
-            notes.append(f"Only the first {MAX_LIST} values of {key} were used.")
+            notes.append(_say("query.too_many", max=MAX_LIST, setting=key))
             kept = kept[:MAX_LIST]
         if kept:
             out[name] = tuple(kept)
@@ -306,7 +315,7 @@ def _flag(name: str, key: str):
         if text in ("1", "true", "yes", "on"):
             out[name] = True
         elif text not in ("0", "false", "no", "off", ""):
-            notes.append(f"Ignored {key}='{_show(value)}': use 1 for yes.")
+            notes.append(_say("query.flag", setting=key, value=_show(value)))
 
     return parse
 
@@ -314,7 +323,7 @@ def _flag(name: str, key: str):
 def _soon(value: str, out: dict, notes: list[str]) -> None:
     number = _parse_float(value)
     if number is None or not 0 < number <= MAX_SOON_HOURS:
-        notes.append(f"Ignored soon='{_show(value)}': give a number of hours from 0 to {MAX_SOON_HOURS:g}.")
+        notes.append(_say("query.soon", value=_show(value), max=f"{MAX_SOON_HOURS:g}"))
     else:
         out["starting_within"] = number
 
@@ -324,7 +333,7 @@ def _months(value: str, out: dict, notes: list[str]) -> None:
     if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= MAX_MONTHS:
         out["verified_within_months"] = int(text)
     else:
-        notes.append(f"Ignored ver='{_show(value)}': give a whole number of months from 1 to {MAX_MONTHS}.")
+        notes.append(_say("query.months", value=_show(value), max=MAX_MONTHS))
 
 
 def _care_for(value: str, out: dict, notes: list[str]) -> None:
@@ -332,7 +341,7 @@ def _care_for(value: str, out: dict, notes: list[str]) -> None:
     if text in CARE_FOR:
         out["care_for"] = text
     else:
-        notes.append(f"Ignored care='{_show(value)}': use one of {', '.join(CARE_FOR)}.")
+        notes.append(_say("query.one_of", setting="care", value=_show(value), choices=", ".join(CARE_FOR)))
 
 
 def _sort(value: str, out: dict, notes: list[str]) -> None:
@@ -340,7 +349,30 @@ def _sort(value: str, out: dict, notes: list[str]) -> None:
     if text in SORTS:
         out["sort"] = text
     else:
-        notes.append(f"Ignored sort='{_show(value)}': use one of {', '.join(SORTS)}.")
+        notes.append(_say("query.one_of", setting="sort", value=_show(value), choices=", ".join(SORTS)))
+
+
+# English names as well as codes ("Spanish", "spanish"), as old shared links may carry them.
+_LANGUAGE_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
+# The screen languages (directory/translation.py LANGUAGES): `lang=` with one of them is the screen's.
+SCREEN_LANGUAGES = ("en", "es")
+SPEAKS_PARAM = "speaks"  # the spoken-language filter; `lang` is the screen language
+
+
+def _spoken_language(part: str) -> str | None:
+    """A spoken-language filter value: an ISO 639-1 code, or its English name ("Polish" → "pl")."""
+    return _language(_LANGUAGE_CODES.get(part.lower(), part))
+
+
+def _old_language_filter(value: str, out: dict, notes: list[str]) -> None:
+    """`lang=` before it became the screen language was the spoken-language filter.
+
+    One screen-language code (`lang=es`, `lang=EN`) is the screen's and no filter; anything else an old
+    link carried (`lang=pl`, `lang=es,pl`, `lang=Spanish`) keeps its meaning as the filter.
+    """
+    if value.strip().lower() in SCREEN_LANGUAGES or not value.strip():
+        return
+    _PARSERS[SPEAKS_PARAM](value, out, notes)
 
 
 _LIST_KEYS = {
@@ -351,7 +383,7 @@ _LIST_KEYS = {
     "day": "weekdays",
     "tod": "times_of_day",
     "pop": "populations",
-    "lang": "languages",
+    SPEAKS_PARAM: "languages",
     "pay": "payment",
     "moud": "moud_services",
     "county": "county",
@@ -371,7 +403,7 @@ _LIST_CHECKS = {
     "weekdays": _day,
     "times_of_day": _in(TIMES_OF_DAY),
     "populations": _in(Population.values()),
-    "languages": _language,
+    "languages": _spoken_language,
     "payment": _in(Payment.values()),
     "moud_services": _in(MoudService.values()),
     "county": _county,
@@ -388,6 +420,7 @@ _PARSERS = {
     "care": _care_for,
     **{key: _choices(name, key, _LIST_CHECKS[name]) for key, name in _LIST_KEYS.items()},
     **{key: _flag(name, key) for key, name in _FLAG_KEYS.items()},
+    "lang": _old_language_filter,
 }
 PARAM_KEYS = tuple(_PARSERS)
 MAX_PAGE = 10_000
@@ -507,3 +540,98 @@ def describe(query: Query, place: Any = None) -> str:
     if query.include_inactive:
         rest.append("including closed listings")
     return ", ".join(parts + rest)
+
+
+def describe_in(query: Query, place: Any = None, lang: str | None = None) -> str:
+    """`describe` in `lang` (else the running page's language): English is `describe` itself; another
+    language builds the sentence from the `describe.*` words of directory/words.py."""
+    from directory import translation
+
+    code = translation.language(lang)
+    return describe(query, place) if code == translation.ENGLISH else _describe_in(query, place, code)
+
+
+def _describe_in(query: Query, place: Any, lang: str) -> str:
+    """The query as a sentence in `lang`, from the `describe.*` words of directory/words.py."""
+    from directory import dates
+    from directory.words import t, vocab
+
+    def either(words: list[str]) -> str:
+        if len(words) <= 1:
+            return "".join(words)
+        return ", ".join(words[:-1]) + t("describe.or", lang) + words[-1]
+
+    def lower(text: str) -> str:
+        return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+    subject = either(
+        [t(f"describe.cat.{c}", lang) for c in query.categories if f"describe.cat.{c}" in _KNOWN]
+    )
+    subject = subject or t("describe.resources", lang)
+    if query.subcategories:
+        subject += f" ({either([lower(vocab('subcategory', s, lang)) for s in query.subcategories])})"
+    if query.fellowships:
+        subject = t(
+            "describe.fellowships", lang, subject=subject, fellowships=either(list(query.fellowships))
+        )
+    subject = subject[:1].upper() + subject[1:]
+    miles = t(
+        "describe.miles_one" if query.radius == 1 else "describe.miles", lang, miles=f"{query.radius:g}"
+    )
+    where = place.label if place is not None and getattr(place, "label", "") else query.place
+    if not where and query.has_location:
+        where = f"{query.latitude:.4f}, {query.longitude:.4f}"
+    parts = [t("describe.within", lang, subject=subject, miles=miles, place=where) if where else subject]
+    if query.formats:
+        parts.append(either([lower(vocab("format", f, lang)) for f in query.formats]))
+    days = [dates.weekday_name(d, lang) for d in query.weekdays if 0 <= d <= 6]
+    tods = [t(f"describe.tod.{x}", lang) for x in query.times_of_day if x in TIMES_OF_DAY]
+    if days:
+        parts.append(t("describe.on_days", lang, days=either(days)))
+    if tods:
+        parts.append(either(tods))
+    when = []
+    if query.in_progress:
+        when.append(t("describe.in_progress", lang))
+    if query.starting_within is not None:
+        hours = f"{query.starting_within:g}"
+        span = t(
+            "find.soon_hours_one" if query.starting_within == 1 else "find.soon_hours", lang, hours=hours
+        )
+        when.append(t("describe.starting_within", lang, hours=span))
+    if when:
+        parts.append(t("describe.or", lang).join(when))
+    if query.languages:
+        names = [lower(dates.language_name(c, lang)) for c in query.languages]
+        parts.append(t("describe.languages", lang, languages=either(names)))
+    for name, key in (("populations", "for"), ("payment", "taking"), ("moud_services", "offering")):
+        if values := getattr(query, name):
+            shown = either([lower(vocab(name, v, lang)) for v in values])
+            parts.append(t(f"describe.{key}", lang, values=shown))
+    if query.mat_friendly:
+        parts.append(t("describe.mat_friendly", lang))
+    if query.wheelchair:
+        parts.append(t("describe.wheelchair", lang))
+    counties = getattr(query, "county", ())  # the county filter (branch fixes) when this Query has it
+    if counties:
+        names = []
+        for value in counties:  # "Peoria", "Lake (IN)": as directory.facets writes a county
+            name, _, state = value.partition(" (")
+            words = t("describe.county_name", lang, name=name)
+            names.append(f"{words}, {state.rstrip(')')}" if state else words)
+        parts.append(t("describe.languages", lang, languages=either(names)))
+    if (months := query.verified_within_months) is not None:
+        parts.append(t("describe.verified_one" if months == 1 else "describe.verified", lang, months=months))
+    treatment_asked = not query.categories or "treatment" in query.categories
+    if query.care_for in ("mental_health", "both") and treatment_asked:
+        parts.append(t(f"describe.care_{query.care_for}", lang))
+    if query.text:
+        parts.append(t("describe.text", lang, text=query.text))
+    if query.include_unconfirmed:
+        parts.append(t("describe.unconfirmed", lang))
+    if query.include_inactive:
+        parts.append(t("describe.inactive", lang))
+    return ", ".join(parts)
+
+
+_KNOWN = {f"describe.cat.{c}" for c in _CATEGORY_PLURALS}

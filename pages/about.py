@@ -7,7 +7,7 @@ from directory.render.feed_file import FEED_URL_PATH
 from directory.render.hsds_export import export_hsds_zip
 from directory.render.meeting_guide_export import export_meeting_guide
 from directory.sources import credits_documents
-from directory.words import t
+from directory.words import language, t
 
 require_shell()
 
@@ -43,6 +43,8 @@ if catalog is not None:
         icon=":material/download:",
     )
 st.divider()
+if catalog_sources and language() != "en":
+    st.info(t("about.sources_english"))  # data/SOURCES.md and static/SOURCES.md are written in English
 if catalog_sources:
     st.markdown(catalog_sources)
 else:

@@ -26,10 +26,18 @@ from directory.referrals import ReferralList
 from directory.render.exports import FontMissing
 from directory.render.plan import catalog_crisis_lines
 from directory.store import Store, default_target, open_store
-from directory.words import t
+from directory.translation import LANGUAGE_NAMES, LANGUAGES
+from directory.words import language, t
 
 require_shell()
 state = st.session_state
+lang = language()  # format functions bind it: Streamlit may call them outside this run
+
+
+def words(field: form.Field, column: form.Column | None = None, part: str = "") -> str:
+    """A form label in the screen language: key "form.<field key>[.<column>]" (plan_form.py holds the English)."""
+    key = f"form.{field.key}" + (f".{column.name}" if column else "") + part
+    return t(key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,7 +66,8 @@ def bind(widget, part, attr: str, label: str, key: str, **kwargs):
 
 def show(field: form.Field, part, resources, names: dict[str, str]) -> None:
     """One field of the form, drawn by its kind."""
-    key, label, help_text = field.widget_key, field.label, field.help or None
+    key, label = field.widget_key, words(field) if field.label else ""
+    help_text = words(field, part=".help") if field.help else None
     if field.kind == "note":
         st.caption(label)
     elif field.kind in ("text", "area"):
@@ -75,7 +84,7 @@ def show(field: form.Field, part, resources, names: dict[str, str]) -> None:
         options, many = form.choices(field, resources), field.kind == "meetings"
         state[key] = form.keep_choices(state.get(key, getattr(part, field.attr)), options, many=many)
         widget = st.multiselect if many else st.selectbox
-        pick_name = names.get if many else (lambda i: names.get(i, t("plan.no_home")))
+        pick_name = names.get if many else (lambda i, lang=lang: names.get(i, t("plan.no_home", lang)))
         setattr(part, field.attr, widget(label, options, key=key, format_func=pick_name, help=help_text))
 
 
@@ -124,26 +133,31 @@ def rows(field: form.Field, part, key: str) -> None:
             for c in field.columns:
                 if c.kind == "datetime":
                     values[c.name + ".date"] = next(cell).date_input(
-                        t("plan.row_date", label=c.label), key=f"{key}.{n}.{c.name}.date", format="YYYY-MM-DD",
+                        t("plan.row_date", label=words(field, c)), key=f"{key}.{n}.{c.name}.date", format="YYYY-MM-DD",
                     )  # fmt: skip
                     values[c.name + ".time"] = next(cell).time_input(
-                        t("plan.row_time", label=c.label), key=f"{key}.{n}.{c.name}.time", step=300
+                        t("plan.row_time", label=words(field, c)), key=f"{key}.{n}.{c.name}.time", step=300
                     )
                 else:
                     values[c.name] = next(cell).text_input(
-                        c.label, key=f"{key}.{n}.{c.name}", max_chars=MAX_TEXT
+                        words(field, c), key=f"{key}.{n}.{c.name}", max_chars=MAX_TEXT
                     )
             st.button(
                 t("plan.row_remove"), key=f"{key}.{n}.remove", on_click=lambda n=n: state[ids_key].remove(n)
             )
         if (item := form.row_item(values, field.row_type, field.columns)) is not None:
             items.append(item)
-    st.button(t("plan.row_add", label=field.label), key=key + ".add", on_click=add_row, args=(field, key))
+    st.button(
+        t("plan.row_add", label=words(field) if field.label else ""),
+        key=key + ".add",
+        on_click=add_row,
+        args=(field, key),
+    )
     setattr(part, field.attr, items)
 
 
 def switch(plan: CarePlan, section: str) -> bool:
-    label = t("plan.switch", title=SECTION_TITLES[section])
+    label = t("plan.switch", title=t(f"plan.section.{section}"))
     return bind(st.toggle, getattr(plan, section), "include", label, form.switch_key(section))
 
 
@@ -166,6 +180,7 @@ if uploaded is not None and state.get("plan_opened") != uploaded.file_id:
         for key in [k for k in state if str(k).startswith(form.KEY_PREFIX)]:
             del state[key]  # the widgets then show the opened plan's values
         state.pop("plan_printouts", None)
+        state.pop("plan_print_lang", None)  # the opened plan's language, when its file names one
         state.pop("plan_saved", None)  # the opened file is the saved state
         if "show_list_count" in state:  # app.py drew the sidebar's count before the file was opened
             state["show_list_count"]()
@@ -174,13 +189,17 @@ if uploaded is not None and state.get("plan_opened") != uploaded.file_id:
 resources = store.get_many(referrals.ids) if store is not None else []
 if store is None:
     st.warning(t("plan.no_catalog"))
-plan: CarePlan = state.setdefault("care_plan", new_plan(resources))
+if "care_plan" not in state:
+    state["care_plan"] = new_plan(resources)
+    if state["care_plan"].schedule.target == t("plan.default_target", "en"):
+        state["care_plan"].schedule.target = t("plan.default_target")  # a new plan's target in its words
+plan: CarePlan = state["care_plan"]
 use_resources(plan, resources)
 names = form.resource_names(resources)
 
 for section in SECTION_TITLES:
     if section in form.FORM and section not in form.CLOSING_SECTIONS:
-        with st.expander(SECTION_TITLES[section], expanded=section == "header"):
+        with st.expander(t(f"plan.section.{section}"), expanded=section == "header"):
             part = getattr(plan, section)
             if switch(plan, section):
                 for field in form.FORM[section]:
@@ -210,15 +229,28 @@ st.download_button(
 paper = st.radio(
     t("plan.paper"),
     ["letter", "a4"],
-    format_func=lambda p: t(f"plan.paper_{p}"),
+    format_func=lambda p, lang=lang: t(f"plan.paper_{p}", lang),
     horizontal=True,
     key="plan_paper",
 )
-fingerprint = form.fingerprint(plan, paper)
+# The printout's language, chosen apart from the screen's: the plan file's when it names one, else the screen's.
+state.setdefault("plan_print_lang", getattr(plan, "language", "") or lang)
+print_lang = st.radio(
+    t("plan.print_in"),
+    LANGUAGES,
+    format_func=LANGUAGE_NAMES.get,
+    horizontal=True,
+    key="plan_print_lang",
+    help=t("plan.print_in_help"),
+)
+fingerprint = form.fingerprint(plan, paper, print_lang)
 if st.button(t("plan.make"), type="primary", key="make_printouts"):
     lines = catalog_crisis_lines(store) if store is not None else []
     try:
-        state["plan_printouts"] = (fingerprint, form.make_printouts(plan, resources, paper, lines))
+        state["plan_printouts"] = (
+            fingerprint,
+            form.make_printouts(plan, resources, paper, lines, lang=print_lang),
+        )
     except FontMissing as exc:
         st.error(str(exc))
 printed = state.get("plan_printouts")

@@ -10,7 +10,7 @@ from components.shell import require_shell
 from directory import catalog_admin as admin
 from directory import curation, refresh
 from directory import settings as network
-from directory.words import md, t, vocab
+from directory.words import language, md, t, using, vocab
 
 require_shell()
 state = st.session_state
@@ -26,9 +26,11 @@ BADGE = {"applied": "green", "refused": "orange", "dry_run": "blue", "not_modifi
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def statistics(path: str, version: float, _catalog) -> tuple[dict, pd.DataFrame]:
-    """The catalog's stats and a county × kind table, recomputed only when the file changes."""
-    return _catalog.stats(), admin.county_kinds(_catalog)  # counted in SQL: no records are built
+def statistics(path: str, version: float, _catalog, lang: str) -> tuple[dict, pd.DataFrame]:
+    """The catalog's stats and a county × kind table (kinds named in `lang`, a key of the cache, so one
+    visitor's language is never served to another), recomputed only when the file changes."""
+    with using(lang):
+        return _catalog.stats(), admin.county_kinds(_catalog)  # counted in SQL: no records are built
 
 
 def counts(title: str, values: dict, field: str) -> None:
@@ -81,7 +83,7 @@ def apply_feed(check: admin.FeedCheck, force: bool) -> None:
     st.rerun()  # the statistics above must show the new catalog
 
 
-stats, by_county = statistics(str(catalog.path), admin.catalog_version(catalog), catalog)
+stats, by_county = statistics(str(catalog.path), admin.catalog_version(catalog), catalog, language())
 st.title(t("catalog.title"))
 st.markdown(t("catalog.total", count=stats["total"], located=stats["with_coordinates"]))
 for column, (field, title) in zip(st.columns(4), GROUPS.items()):
@@ -89,11 +91,17 @@ for column, (field, title) in zip(st.columns(4), GROUPS.items()):
         counts(t(title), stats[field], field)
 if not by_county.empty:
     st.markdown(f"**{t('catalog.kinds_by_county')}**")
-    top = by_county.loc[by_county.sum(axis=1).sort_values(ascending=False).index[:15]]
-    st.bar_chart(top, horizontal=True, stack=True)
+    top = by_county.loc[by_county.sum(axis=1).sort_values(ascending=False).index[:15]].copy()
+    top.columns.name, top.index.name = t("catalog.axis_kind"), t("catalog.axis_county")
+    st.bar_chart(
+        top, horizontal=True, stack=True, x_label=t("catalog.count"), y_label=t("catalog.axis_county")
+    )
 st.markdown(f"**{t('catalog.age')}**")
-ages = ["under 1 year", "1-2 years", "2-5 years", "5+ years", "unknown"]
-st.bar_chart(pd.Series({a: stats["as_of_age"].get(a, 0) for a in ages}, name=t("catalog.count")))
+ages = ["under 1 year", "1-2 years", "2-5 years", "5+ years", "unknown"]  # the buckets of Catalog.stats()
+ages_shown = pd.Series(
+    {t(f"catalog.age_{n}"): stats["as_of_age"].get(a, 0) for n, a in enumerate(ages)}, name=t("catalog.count")
+)
+st.bar_chart(ages_shown, x_label=t("catalog.age"), y_label=t("catalog.count"), sort=False)
 st.subheader(t("catalog.reports"))
 st.caption(t("catalog.reports_intro"))
 views = admin.recent_reports(catalog, limit=10)

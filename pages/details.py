@@ -5,12 +5,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components.shell import require_shell
+from components.shell import current_language, require_shell
 from directory import maps
 from directory.catalog import CatalogBusy
 from directory.freshness import certainty, next_step
-from directory.query import LANGUAGE_NAMES
-from directory.schema import WEEKDAY_NAMES
 from directory.sources import source_name
 from directory.words import care_text, clock, kind_text, md, md_link, t, vocab, where_text
 
@@ -43,7 +41,7 @@ catalog = state["catalog"]
 def fact(resource, name: str) -> str:
     value = getattr(resource, name)
     if name == "languages":
-        return ", ".join(LANGUAGE_NAMES.get(v, v) for v in value)
+        return ", ".join(vocab("languages", v) for v in value)
     if isinstance(value, tuple):
         return ", ".join(vocab(name, v) for v in value)
     if name == "mat_friendly" and value == "unknown":
@@ -52,11 +50,12 @@ def fact(resource, name: str) -> str:
 
 
 def send_report(resource_id: str) -> None:
+    lang = current_language()  # a callback runs before the page sets the language
     problem, contact = state.get("report_problem", "").strip(), state.get("report_contact", "").strip()
     if state.get("reports_sent", 0) >= MAX_REPORTS:
-        state["_report_outcome"] = ("warning", t("details.report_limit", count=MAX_REPORTS))
+        state["_report_outcome"] = ("warning", t("details.report_limit", lang, count=MAX_REPORTS))
     elif not problem:
-        state["_report_outcome"] = ("warning", t("details.report_empty"))
+        state["_report_outcome"] = ("warning", t("details.report_empty", lang))
     else:
         try:
             catalog.add_correction(resource_id, problem[:1000], contact[:200])
@@ -65,7 +64,7 @@ def send_report(resource_id: str) -> None:
             return
         state["reports_sent"] = state.get("reports_sent", 0) + 1
         state["report_problem"] = state["report_contact"] = ""
-        state["_report_outcome"] = ("success", t("details.report_thanks"))
+        state["_report_outcome"] = ("success", t("details.report_thanks", lang))
 
 
 st.page_link("pages/find.py", label=t("details.back"), icon=":material/arrow_back:")
@@ -109,7 +108,7 @@ with left:
         st.subheader(t("details.schedule"))
         rows = [
             {
-                t("details.day"): WEEKDAY_NAMES[s.weekday],
+                t("details.day"): vocab("weekday", s.weekday),
                 t("details.start"): clock(s.start),
                 t("details.end"): clock(s.end) if s.end else "",
             }

@@ -5,15 +5,17 @@ from datetime import datetime
 import streamlit as st
 
 from components import locate
-from components.shell import require_shell
+from components.shell import current_language, require_shell
 from directory import filters, geo, map_groups, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
-from directory.query import page_number
+from directory.query import SCREEN_LANGUAGES, describe_in, page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
-from directory.words import md, md_link, t, vocab
+from directory.translation import set_language
+from directory.words import language, md, md_link, t, vocab
 
 require_shell()
+lang = language()  # widgets' format functions bind it: Streamlit may call them outside this run
 
 PAGE_SIZE = 20
 state = st.session_state
@@ -29,7 +31,7 @@ def seed(params: dict) -> None:
 
 def add(resource_id: str, on_map: bool = False) -> None:
     if state["referral_list"].add(resource_id):
-        st.toast(t("card.added_toast"))
+        st.toast(t("card.added_toast", current_language()))
         # A card under the map reruns the map only (a fragment): the whole page follows, for the sidebar.
         state["_map_added"] = on_map
 
@@ -42,7 +44,7 @@ def add_all(query, now: datetime) -> None:
         state["search_index"], query, now=now, geocoder=state.get("geocoder"), limit=room + len(picked)
     )
     added = sum(picked.add(x.resource.id) for x in everything.results)
-    st.toast(t("find.added_all", count=added))
+    st.toast(t("find.added_all", current_language(), count=added))
 
 
 def card(result, now: datetime, where: str) -> None:
@@ -92,12 +94,23 @@ def draw(item, facets) -> None:
         return
     options = filters.choices(item, facets, state.get(key))
     extra = {"selection_mode": "multi"} if item.widget == "pills" else {}
-    getattr(st, item.widget)(label, options, format_func=filters.label_func(item.name), key=key, **extra)
+    getattr(st, item.widget)(
+        label, options, format_func=filters.label_func(item.name, lang), key=key, **extra
+    )
     if counts := filters.counts_text(item, facets, state.get(key)):
         st.caption(counts)
 
 
-params = {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}  # app.py keeps `list`
+def searched(url: dict) -> dict:
+    """The URL parameters of the search: app.py keeps `list` (the referral list) and `lang=es` (the screen)."""
+    return {
+        k: v
+        for k, v in url.items()
+        if k != KEEP_PARAM and not (k == "lang" and v.strip().lower() in SCREEN_LANGUAGES)
+    }
+
+
+params = searched(st.query_params.to_dict())
 last = state.get("_find_url")
 if not params and last and "f_place" not in state:  # back from another page: the last search again
     params = last
@@ -130,7 +143,10 @@ c_place.text_input(
 )
 radii = sorted(set(filters.RADII) | {state["f_radius"]})
 c_radius.selectbox(
-    t("find.radius"), radii, key="f_radius", format_func=lambda v: t("find.miles", miles=f"{v:g}")
+    t("find.radius"),
+    radii,
+    key="f_radius",
+    format_func=lambda v, lang=lang: t("find.miles", lang, miles=f"{v:g}"),
 )
 if problem := state.pop("_geo_problem", None):
     st.info(t(problem))
@@ -165,7 +181,9 @@ with st.expander(t("find.filters", count=filters.active_count(query)), key="find
                 draw(item, found.facets)
     c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
     c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
-    c_sort.selectbox(t("find.sort"), SORTS, key="f_sort", format_func=lambda s: t(f"sort.{s}"))
+    c_sort.selectbox(
+        t("find.sort"), SORTS, key="f_sort", format_func=lambda s, lang=lang: t(f"sort.{s}", lang)
+    )
     c_clear.button(
         t("find.clear"),
         on_click=lambda: state.update(filters.cleared(query)),
@@ -173,15 +191,21 @@ with st.expander(t("find.filters", count=filters.active_count(query)), key="find
     )
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
-if new_params != {k: v for k, v in st.query_params.to_dict().items() if k != KEEP_PARAM}:
-    kept = {KEEP_PARAM: st.query_params[KEEP_PARAM]} if KEEP_PARAM in st.query_params else {}
-    st.query_params.from_dict(new_params | kept)
+url = st.query_params.to_dict()
+if new_params != searched(url):
+    st.query_params.from_dict(new_params | {k: v for k, v in url.items() if k not in searched(url)})
 state["_find_url"] = new_params
 
 for note in state.pop("_find_notes", []):
     st.info(note)
 if found.message:
-    st.warning(found.message)
+    # directory/geo.py words its two messages in English; the page says them in the screen's language.
+    if found.message.startswith("We couldn't find"):
+        st.warning(t("find.place_not_found", place=md(geo.PlaceNotFound(query.place).text)))
+    elif found.message.startswith("Address search is unavailable"):
+        st.warning(t("find.geocoding_unavailable"))
+    else:
+        st.warning(md(found.message))
     if suggestions := geo.city_suggestions(query.place):
         st.markdown(t("find.did_you_mean"))
         for n, name in enumerate(suggestions):
@@ -200,7 +224,7 @@ if elsewhere:
     st.warning(t("find.out_of_state", place=found.place.label, state=geo.place_state(found.place)))
     st.markdown(f"**{t('find.out_of_state_results')}** — {count}")
 else:
-    st.markdown(f"**{md(found.description.strip())}** — {count}")
+    st.markdown(f"**{md(describe_in(query, found.place).strip())}** — {count}")
 if found.total == 0:
     st.info(
         t("find.empty_unconfirmed", count=found.unconfirmed_matches)
@@ -214,7 +238,7 @@ if found.total == 0:
         st.button(t("find.empty_widen", miles=f"{wider:g}"), on_click=lambda: state.update(f_radius=wider))
     more_meetings(found, now)
     st.stop()
-st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v: t(f"view.{v}"), horizontal=True,
+st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v, lang=lang: t(f"view.{v}", lang), horizontal=True,
          label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
@@ -266,6 +290,7 @@ def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | Non
 def result_map(query, place, total: int, now: datetime) -> None:
     """The map of the results: markers from the index's arrays, remote listings left off; above the cap
     the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
+    set_language(current_language())  # a fragment's own rerun runs no app.py: it sets the screen language
     import folium  # only the map view draws with them: the list view does not wait for their import
     from streamlit_folium import st_folium
 

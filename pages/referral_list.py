@@ -5,12 +5,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.shell import require_shell
+from components.shell import current_language, require_shell
 from directory import geo
 from directory.referrals import ReferralList
 from directory.render.exports import EXPORT_FORMATS, FontMissing, export_referral_list
 from directory.render.pdf import font_files
-from directory.words import kind_text, md, t
+from directory.translation import LANGUAGE_NAMES, LANGUAGES
+from directory.words import kind_text, language, md, t
 
 require_shell()
 state = st.session_state
@@ -24,7 +25,7 @@ def set_note(resource_id: str) -> None:
 
 def remove(resource_id: str) -> None:
     picked.remove(resource_id)
-    st.toast(t("list.removed"))
+    st.toast(t("list.removed", current_language()))
 
 
 st.title(t("list.title"))
@@ -82,6 +83,16 @@ for number, item in enumerate(shown, start=1):
 
 ordered = [resources[item.resource_id] for item in shown]
 st.subheader(t("list.exports"))
+# The files' language, chosen apart from the screen's (a clinician in English, a patient who reads Spanish).
+state.setdefault("list_print_lang", language())
+print_lang = st.radio(
+    t("plan.print_in"),
+    LANGUAGES,
+    format_func=LANGUAGE_NAMES.get,
+    horizontal=True,
+    key="list_print_lang",
+    help=t("list.print_in_help"),
+)
 place = state.get("last_place")
 distances = {
     r.id: geo.distance_miles(place.latitude, place.longitude, r.latitude, r.longitude)
@@ -94,6 +105,7 @@ make = partial(
     notes=picked.notes(),
     distances=distances,
     origin_label=place.label if place else "",
+    lang=print_lang,
 )
 columns = st.columns(3)
 for number, (fmt, (mime, filename)) in enumerate(EXPORT_FORMATS.items()):
