@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from streamlit.runtime import Runtime, RuntimeState
@@ -36,7 +37,9 @@ class _Started:
 
 
 def _health(runtime) -> tuple[bool, str]:
-    return asyncio.run(Runtime.is_ready_for_browser_connection.fget(runtime))
+    # In a thread of its own: a browser test earlier in the run can leave an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, Runtime.is_ready_for_browser_connection.fget(runtime)).result()
 
 
 def test_health_waits_for_the_index(restore_health):

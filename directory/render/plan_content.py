@@ -26,6 +26,7 @@ from directory.render.facts import (
 )
 from directory.schema import Resource
 from directory.sources import source_name
+from directory.translation import LANGUAGES
 from directory.words import ENGLISH, language, t, using, vocab
 
 CALENDAR_DAYS = 30
@@ -283,8 +284,13 @@ class PlanView:
         yield Bullets(tuple(t(key) for key in _OVERDOSE_KEYS))
 
     def _schedule(self):
-        if self.plan.schedule.target:
-            yield Facts(((t("printout.target"), self.plan.schedule.target),))
+        target = self.plan.schedule.target
+        if target:
+            # The untouched default target is the app's sentence, not the clinician's: print it in the
+            # printout's language (the screen writes a new plan's default in the screen language).
+            if any(target == t("plan.default_target", code) for code in LANGUAGES):
+                target = t("plan.default_target")
+            yield Facts(((t("printout.target"), target),))
         week = self.week()
         yield week if week.rows else Text(t("printout.no_meetings"))
         yield Text(t("printout.calendar_note", days=CALENDAR_DAYS), small=True)

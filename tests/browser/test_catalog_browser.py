@@ -106,7 +106,7 @@ def test_curator_imports_a_checked_csv(
     snapshot(page, save_screenshot, "catalog-import-applied")
 
     upload(page, "generated-bad.csv", generated_csv(bad=True))
-    page.get_by_text(re.compile(r"generated-bad\.csv, row 3, column zip")).first.wait_for(timeout=20_000)
+    page.get_by_text(re.compile(r"generated-bad\.csv, row 3, column zip")).first.wait_for(timeout=45_000)
     expect(page.get_by_text("Not applied").first).to_be_visible()
     expect(page.get_by_role("button", name="Apply these changes")).to_have_count(0)
     snapshot(page, save_screenshot, "catalog-import-bad")

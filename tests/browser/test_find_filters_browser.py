@@ -72,7 +72,7 @@ def test_every_multiple_choice_filter_keeps_its_value(page, base_url, open_app, 
     assert {k: got.get(k) for k in params} == {k: [v] for k, v in params.items()}
     assert page.get_by_text("0 results").count() == 0
     page.get_by_text("List", exact=True).first.click()  # back to the list: the listing is there
-    page.get_by_text(kept, exact=True).first.wait_for(timeout=15_000)
+    page.get_by_text(kept, exact=True).first.wait_for(timeout=40_000)
 
 
 def test_county_chosen_by_hand_filters_and_survives_a_new_place(page, base_url, open_app, external_requests):

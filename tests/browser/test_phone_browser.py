@@ -67,6 +67,8 @@ def opened(browser, external_requests, base_url, path, ready, viewport):
     tab.goto(base_url + path, wait_until="domcontentloaded")
     wait_for_app_idle(tab)
     tab.locator(f"text=/{ready}/").first.wait_for(timeout=20_000)
+    # The crisis bar is drawn before the page; on a loaded machine its links can arrive a moment later.
+    tab.locator("nav.crisis-bar a").first.wait_for(timeout=20_000)
     if "view=map" in path:
         tab.frame_locator(MAP_FRAME).locator(".aftercare-marker, .aftercare-cluster").first.wait_for(
             timeout=20_000
