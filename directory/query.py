@@ -612,7 +612,7 @@ def _describe_in(query: Query, place: Any, lang: str) -> str:
         parts.append(t("describe.mat_friendly", lang))
     if query.wheelchair:
         parts.append(t("describe.wheelchair", lang))
-    counties = getattr(query, "county", ())  # the county filter (branch fixes) when this Query has it
+    counties = getattr(query, "county", ())  # the county filter, when this Query has it
     if counties:
         names = []
         for value in counties:  # "Peoria", "Lake (IN)": as directory.facets writes a county

@@ -561,7 +561,7 @@ ENGLISH: dict[str, str] = {
     "crisis.bar_988": "Call or text",
     "crisis.bar_illinois": "Illinois Helpline",
     "crisis.bar_911": "Emergency",
-    # --- session 3, trrender: printouts, exports and calendar files in the patient's language ---
+    # --- printouts, exports and calendar files in the patient's language ---
     "printout.call_ahead": "Call ahead to confirm: times, addresses and phone numbers change.",
     "printout.label_kind": "Kind",
     "printout.label_care": "Care",
@@ -755,17 +755,17 @@ ENGLISH: dict[str, str] = {
     "printout.section_consent": "About this copy",
     "printout.section_signatures": "Signatures",
     "printout.section_sources": "Resources and sources",
-    # --- session 3, fixes: county filter, relaxing an empty search ---
+    # --- county filter, relaxing an empty search ---
     "find.county": "County",
     "find.group_where": "Where",
     "find.empty_relax": "Without the “{filter}” filter: {count} results.",
     "find.empty_relax_one": "Without the “{filter}” filter: 1 result.",
     "find.county_name": "{name} County",
     "find.county_state": "{name} County, {state}",
-    # --- session 3, perf: the map from the index's arrays ---
+    # --- the map from the index's arrays ---
     "map.groups_layer": "Groups of listings",
     "map.group_title": "{count} listings here: zoom in to see them",
-    # --- session 3, trpages: the screen language, its switch and the page sentences ---
+    # --- the screen language, its switch and the page sentences ---
     "lang.switch_to": "Show this page in English",
     "describe.resources": "resources",
     "describe.cat.support_group": "support groups",
