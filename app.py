@@ -1,7 +1,7 @@
 """Illinois Aftercare Directory: the Streamlit entry point — navigation, page setup and the shared sidebar.
 
-Every page runs inside `main()`, which loads the catalog once per file version, keeps the visitor's
-settings and referral list in their session, and turns any unexpected error into a plain message.
+Every page runs inside `main()`, which loads the catalog once per catalog version (components/resources.py),
+keeps the visitor's settings and referral list in their session, and turns any unexpected error into a plain message.
 """
 
 import logging
@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from components import page_style
+from components.resources import catalog_store, load_directory, online_geocoder, page_icon
 from components.shell import LANG_PARAM, screen_language
 from directory import catalog as store
-from directory import geo, translation
 from directory import settings as network
 from directory import store as stores
+from directory import translation
 from directory.maps import tel_url
 from directory.referrals import KEEP_PARAM, ReferralList
 from directory.words import t
@@ -37,44 +38,6 @@ PAGES = {
     "catalog": ("pages/catalog.py", "nav.catalog", ":material/database:"),
     "about": ("pages/about.py", "nav.about", ":material/menu_book:"),
 }
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def catalog_store(target: str, identity: str):
-    """One store per server and catalog (for PostgreSQL a connection pool), shared by every session.
-
-    `identity` changes when a rebuilt SQLite file replaces the old one, so the new file is opened.
-    """
-    return stores.open_store(target, pool_size=8, shared=True, create=False)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def load_directory(target: str, identity: str, version: int):
-    """The catalog and its search index, rebuilt only when the catalog version row changes (the key).
-
-    Every rerun reads the version (one small query), so an import or refresh made on any server or
-    from the command line reaches this server at the visitor's next interaction, without a restart.
-    """
-    from directory.search import SearchIndex
-
-    catalog = catalog_store(target, identity)
-    return catalog, SearchIndex.from_catalog(catalog)
-
-
-@st.cache_resource(show_spinner=False)
-def online_geocoder() -> geo.OnlineGeocoder:
-    """One geocoder per server, so its cache and its one-request-a-second limit are shared."""
-    return geo.OnlineGeocoder(user_agent=network.GEOCODER_USER_AGENT)
-
-
-@st.cache_resource(show_spinner=False)
-def page_icon():
-    """A plain dark-blue disc drawn here: an emoji or material icon would be fetched from a CDN."""
-    from PIL import Image, ImageDraw
-
-    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    ImageDraw.Draw(icon).ellipse((4, 4, 60, 60), fill="#1d4f91", outline="#ffffff", width=4)
-    return icon
 
 
 # The compact bar at the top of every page: the numbers a person in crisis needs without opening the sidebar.

@@ -5,7 +5,10 @@ here, never shipped): the first page load after the server starts (navigation to
 painted), a filter click to the updated results painted (median), the list <-> map switch (median of both
 directions), and opening a plan file on the Care plan page. The browser is offline: every host but this
 machine fails to resolve. Targets (issue 10): filter <= 400 ms median, list <-> map <= 1.5 s, plan file
-<= 1 s, first load <= 2 s. Prints figures only; no test asserts a time.
+<= 1 s, first load <= 2 s. A filter click and a plan file are timed by the page's own clock, from the
+click (or file choice) reaching the page to the new state seen on an animation frame; the "driven" lines
+time the same steps from the bench's side, Playwright's checks before it acts included (how the figures
+before this stop were taken). Prints figures only; no test asserts a time.
 Run: .venv/bin/python bench/app_bench.py [--shipped-only] [--records N]
 """
 
@@ -130,6 +133,25 @@ RESULTS_LINE = """() => {
 }"""
 
 
+# The page's own clock: when the person's click or file choice first reached the page after the clock was
+# reset (capture phase, before the app's handlers), and when the awaited state was first seen (checked on every animation frame).
+# Playwright's own checks before it clicks (visible, stable, enabled: 50-150 ms) are no wait a person has.
+PAGE_CLOCK = """
+const acted = () => { if (!window.__actedAt) window.__actedAt = performance.now(); };
+document.addEventListener("click", acted, true);
+document.addEventListener("change", acted, true);
+"""
+
+
+def reset_clock(tab) -> None:
+    tab.evaluate("window.__actedAt = 0; window.__seenAt = 0;")
+
+
+def page_seconds(tab) -> float:
+    """Seconds from the last click or file choice to the awaited state, by the page's clock."""
+    return tab.evaluate("(window.__seenAt - window.__actedAt) / 1000")
+
+
 def wait_changed(tab, before: str, timeout_ms: float = 60_000) -> None:
     """Wait until the app is idle again and its results line differs from `before`."""
     tab.wait_for_function(
@@ -138,10 +160,27 @@ def wait_changed(tab, before: str, timeout_ms: float = 60_000) -> None:
         + RESULTS_LINE
         + """;
             const app = document.querySelector(idle);
-            return app && resultsLine() !== before;
+            const done = app && resultsLine() !== before;
+            if (done && !window.__seenAt) window.__seenAt = performance.now();
+            return done;
         }""",
         arg=[IDLE, before],
         timeout=timeout_ms,
+        polling="raf",
+    )
+
+
+def wait_text(tab, text: str, timeout_ms: float = 60_000) -> None:
+    """Wait until the app is idle and shows `text`."""
+    tab.wait_for_function(
+        """([idle, text]) => {
+            const done = document.querySelector(idle) && document.body.innerText.includes(text);
+            if (done && !window.__seenAt) window.__seenAt = performance.now();
+            return done;
+        }""",
+        arg=[IDLE, text],
+        timeout=timeout_ms,
+        polling="raf",
     )
 
 
@@ -158,7 +197,9 @@ def measure(db: Path, label: str, folder: Path) -> dict[str, object]:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS, headless=True)
-            tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(PAGE_CLOCK)
+            tab = context.new_page()
             start = time.perf_counter()
             tab.goto(f"{url}/?near={NEAR}&r=25", wait_until="commit")
             tab.locator(CARD).first.wait_for(timeout=120_000)
@@ -169,16 +210,18 @@ def measure(db: Path, label: str, folder: Path) -> dict[str, object]:
             if opener.count():  # the filters sit behind one "Filters (n)" control (issue 10)
                 opener.first.click()
                 tab.get_by_role("button", name=KINDS[0]).first.wait_for(timeout=30_000)
-            clicks = []
+            clicks, driven = [], []
             for n in range(FILTER_CLICKS):
                 kind = KINDS[n % len(KINDS)]
                 before = results_line(tab)
                 pill = tab.get_by_role("button", name=kind, exact=False).first
+                reset_clock(tab)
                 start = time.perf_counter()
                 pill.click()
                 wait_changed(tab, before)
-                clicks.append(time.perf_counter() - start)
-            out["filter click"] = clicks
+                driven.append(time.perf_counter() - start)
+                clicks.append(page_seconds(tab))
+            out["filter click"], out["filter click, driven"] = clicks, driven
 
             switches = []
             for _ in range(SWITCHES):
@@ -196,11 +239,12 @@ def measure(db: Path, label: str, folder: Path) -> dict[str, object]:
 
             tab.goto(f"{url}/care-plan", wait_until="commit")
             tab.locator(IDLE).wait_for(timeout=60_000)
+            reset_clock(tab)
             start = time.perf_counter()
             tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(plan))
-            tab.get_by_text("Opened bench-plan.json").wait_for(timeout=60_000)
-            tab.locator(IDLE).wait_for(timeout=60_000)
-            out["open plan file"] = time.perf_counter() - start
+            wait_text(tab, "Opened bench-plan.json")
+            out["open plan file, driven"] = time.perf_counter() - start
+            out["open plan file"] = page_seconds(tab)
             browser.close()
     finally:
         stop(process)
@@ -208,17 +252,20 @@ def measure(db: Path, label: str, folder: Path) -> dict[str, object]:
 
 
 def report(label: str, figures: dict[str, object]) -> None:
-    targets = {"first load": 2.0, "filter click": 0.4, "list <-> map": 1.5, "open plan file": 1.0}
+    """Each figure against its target; the "driven" lines time the same steps from the bench's side
+    (Playwright's checks before it acts included), for comparison with figures measured that way."""
+    targets = {"first load": 2.0, "filter click": 0.4, "filter click, driven": 0.4, "list <-> map": 1.5,
+               "open plan file": 1.0, "open plan file, driven": 1.0}  # fmt: skip
     print(label)
     for name, target in targets.items():
         value = figures.get(name)
         if isinstance(value, list):
             each = ", ".join(f"{v:.2f}" for v in value)
             print(
-                f"  {name:16s} median {statistics.median(value):6.2f} s  (target <= {target:g} s; each: {each})"
+                f"  {name:22s} median {statistics.median(value):6.2f} s  (target <= {target:g} s; each: {each})"
             )
         elif value is not None:
-            print(f"  {name:16s}        {value:6.2f} s  (target <= {target:g} s)")
+            print(f"  {name:22s}        {value:6.2f} s  (target <= {target:g} s)")
 
 
 def main() -> int:

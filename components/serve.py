@@ -8,6 +8,7 @@ A background thread then warms the gazetteer, the basemap files and the Care pla
 Arguments after the module name go to `streamlit run app.py`.
 """
 
+import gc
 import logging
 import sys
 import threading
@@ -74,7 +75,7 @@ def warm_up() -> None:
     the ZIP and city gazetteer (zipcodes reads its whole table on the first lookup, about 1.5 s), the
     basemap files and the Care plan page's modules. Not streamlit_folium: declared from here, even once the
     runtime exists, its component is unknown to the server (404); the map view imports it when first drawn."""
-    from directory import geo, maps
+    from directory import geo, maps, phones, translation
 
     try:
         geo.lookup_place("60614")  # a known ZIP: loads the gazetteer
@@ -84,14 +85,53 @@ def warm_up() -> None:
         import directory.plan_form  # noqa: F401
         import directory.render.exports  # noqa: F401
         import directory.render.plan  # noqa: F401
+
+        warm_first_run(phones, translation)
     except Exception:  # noqa: BLE001 - warming is an optimisation; the page does the same work if it fails
         pass
 
 
+def warm_first_run(phones, translation) -> None:
+    """What a session's first run did once per process, measured at 0.8-1.2 s of a 1.9 s first run:
+    the Find page's modules, Streamlit's emoji and icon tables and their patterns (read by the first
+    widget with options), PIL's image plugins (the page icon), the phone metadata, the Spanish
+    catalog (the crisis bar names the other language in it), and `inspect`'s table of module files
+    (Streamlit walks the stack once, on the first element a process draws)."""
+    import inspect
+
+    from PIL import Image, ImageDraw  # noqa: F401
+    from streamlit import string_util
+
+    import components.resources  # noqa: F401
+    import directory.filters  # noqa: F401
+    import directory.map_groups  # noqa: F401
+    import directory.markers  # noqa: F401
+
+    Image.preinit()  # the common image formats' plugins, which reading the page icon loads
+    string_util.extract_leading_icon(":material/search: Find")
+    string_util.extract_leading_emoji("Español")  # ASCII alone skips the emoji table
+    phones.try_parse("833-234-6343")  # the Illinois Helpline, as the crisis bar shows it
+    for lang in translation.LANGUAGES:
+        if lang != "en":  # English is the words table itself: it has no catalog file
+            translation.messages(lang)
+    inspect.stack()  # as Streamlit calls it: with a line of context, so each frame's module is looked up
+
+
+def freeze_warm_objects() -> None:
+    """Leave what the warm-up made (the index, the gazetteer, imported modules: about a million Python
+    objects) out of every later garbage collection. Streamlit collects all generations after each script
+    run, holding the interpreter while it walks every object; over the warmed heap that took 0.2-0.45 s
+    a run, during which the finished run's messages wait to be sent. Frozen objects are never freed,
+    which is what the process wants for them anyway: they live until it ends."""
+    gc.collect()
+    gc.freeze()
+
+
 def warm_everything() -> None:
-    """The search index, then the rest of what a first visit needs."""
+    """The search index, then the rest of what a first visit needs, then the warm heap frozen."""
     warm_index()
     warm_up()
+    freeze_warm_objects()
 
 
 def main(argv: list[str]) -> int:

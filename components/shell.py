@@ -8,6 +8,8 @@ module and calling `prepare_server()` (components.serve does, before the server 
 the guard below still reruns a page that was started without the shell.
 """
 
+import functools
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -38,6 +40,19 @@ def screen_language() -> str:
 def current_language() -> str:
     """The screen language for a widget callback, which runs before the page sets it (see README)."""
     return st.session_state.get("screen_lang") or translation.language()
+
+
+def fragment(func):
+    """`st.fragment` for the app's pages: a part that reruns alone (the map reruns on every pan) runs no
+    app.py, which is where a full run sets the screen language, so each of its own reruns sets it first.
+    Pages use this, never `st.fragment` itself (tests/test_architecture.py checks)."""
+
+    @functools.wraps(func)
+    def in_screen_language(*args, **kwargs):
+        translation.set_language(current_language())
+        return func(*args, **kwargs)
+
+    return st.fragment(in_screen_language)
 
 
 def _resolve_default_slug(resolve):

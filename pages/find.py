@@ -5,13 +5,12 @@ from datetime import datetime
 import streamlit as st
 
 from components import locate
-from components.shell import current_language, require_shell
+from components.shell import current_language, fragment, require_shell
 from directory import filters, geo, map_groups, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
 from directory.query import SCREEN_LANGUAGES, describe_in, page_number
 from directory.referrals import KEEP_PARAM, MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
-from directory.translation import set_language
 from directory.words import language, md, md_link, t, vocab
 
 require_shell()
@@ -48,22 +47,23 @@ def add_all(query, now: datetime) -> None:
 
 
 def card(result, now: datetime, where: str) -> None:
+    """One result: its words in one markdown block and its two actions in one row, five elements in all
+    (a results page draws twenty of them, and every element is a message the browser waits for)."""
     text, rid = filters.card_text(result, now), result.resource.id
     with st.container(border=True, key=f"{where}_card_{rid}"):
-        st.markdown(text.head)
-        for badge, colour in text.badges:
-            st.badge(badge, icon=":material/warning:", color=colour)
-        st.markdown(text.body)
-        st.caption(text.caption)
-        left, right = st.columns(2)
-        left.page_link(
-            "pages/details.py", label=t("card.details"), icon=":material/info:", query_params={"id": rid}
+        badges = " ".join(f":{colour}-badge[:material/warning: {badge}]" for badge, colour in text.badges)
+        st.markdown(
+            "  \n".join(x for x in (text.head, badges) if x) + f"\n\n{text.body}\n\n:small[{text.caption}]"
         )
-        listed = rid in state["referral_list"]
-        label = t("card.added" if listed else "card.add")
-        right.button(
-            label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed
-        )
+        with st.container(horizontal=True, key=f"{where}_actions_{rid}", vertical_alignment="center"):
+            st.page_link(
+                "pages/details.py", label=t("card.details"), icon=":material/info:", query_params={"id": rid}
+            )
+            listed = rid in state["referral_list"]
+            label = t("card.added" if listed else "card.add")
+            st.button(
+                label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed
+            )
 
 
 def more_meetings(found, now: datetime) -> None:
@@ -99,6 +99,25 @@ def draw(item, facets) -> None:
     )
     if counts := filters.counts_text(item, facets, state.get(key)):
         st.caption(counts)
+
+
+def filter_panel(facets, query) -> None:
+    """Every filter, in its tab, with the free text, the sort and "Clear filters"."""
+    draw(FILTERS[0], facets)
+    for group, tab in zip(GROUPS, st.tabs([t(f"find.group_{g}") for g in GROUPS])):
+        with tab:
+            for item in (f for f in FILTERS if f.group == group):
+                draw(item, facets)
+    c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
+    c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
+    c_sort.selectbox(
+        t("find.sort"), SORTS, key="f_sort", format_func=lambda s, lang=lang: t(f"sort.{s}", lang)
+    )
+    c_clear.button(
+        t("find.clear"),
+        on_click=lambda: state.update(filters.cleared(query)),
+        icon=":material/filter_alt_off:",
+    )
 
 
 def searched(url: dict) -> dict:
@@ -174,21 +193,7 @@ state["last_place"] = found.place  # the Referral list measures distances from i
 
 # One control holds every filter, so that on a phone the results start on the first screen.
 with st.expander(t("find.filters", count=filters.active_count(query)), key="find_filters"):
-    draw(FILTERS[0], found.facets)
-    for group, tab in zip(GROUPS, st.tabs([t(f"find.group_{g}") for g in GROUPS])):
-        with tab:
-            for item in (f for f in FILTERS if f.group == group):
-                draw(item, found.facets)
-    c_text, c_sort, c_clear = st.columns([3, 2, 1], vertical_alignment="bottom")
-    c_text.text_input(t("find.text"), key="f_text", help=t("find.text_help"), max_chars=200)
-    c_sort.selectbox(
-        t("find.sort"), SORTS, key="f_sort", format_func=lambda s, lang=lang: t(f"sort.{s}", lang)
-    )
-    c_clear.button(
-        t("find.clear"),
-        on_click=lambda: state.update(filters.cleared(query)),
-        icon=":material/filter_alt_off:",
-    )
+    filter_panel(found.facets, query)
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
 url = st.query_params.to_dict()
@@ -286,11 +291,10 @@ def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | Non
         return None, None
 
 
-@st.fragment
+@fragment
 def result_map(query, place, total: int, now: datetime) -> None:
     """The map of the results: markers from the index's arrays, remote listings left off; above the cap
     the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
-    set_language(current_language())  # a fragment's own rerun runs no app.py: it sets the screen language
     import folium  # only the map view draws with them: the list view does not wait for their import
     from streamlit_folium import st_folium
 

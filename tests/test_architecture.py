@@ -34,3 +34,16 @@ def test_pages_open_no_files_and_run_no_sql(path):
     assert "sqlite3" not in imported_modules(path)
     for needle in ("open(", ".read_text(", ".read_bytes(", ".write_text(", ".execute("):
         assert needle not in text, f"{path.name} uses {needle}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_make_fragments_that_speak_the_screen_language(path):
+    """A fragment's own rerun runs no app.py: pages use components.shell.fragment, which sets the screen
+    language first, never `st.fragment` itself."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bare = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "fragment" and getattr(node.value, "id", "") == "st"
+    ]
+    assert not bare, f"{path.name} uses st.fragment at line(s) {bare}"

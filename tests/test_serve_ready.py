@@ -116,3 +116,34 @@ def test_the_launcher_is_healthy_only_with_the_index_cached(tmp_path, repo_root)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+WARMED_MODULES = (
+    "streamlit.emojis",  # read by the first widget label that is not plain ASCII ("Español")
+    "directory.filters",
+    "directory.markers",
+    "components.resources",
+    "PIL.PngImagePlugin",  # the page icon
+    "phonenumbers.data.region_US",
+)
+
+
+def test_the_warm_up_does_what_a_first_run_did_and_freezes_the_heap(repo_root):
+    """In a fresh interpreter, the launcher's warm-up leaves imported what a session's first run used to
+    import, fills `inspect`'s table of module files (Streamlit walks the stack on the first element) and
+    moves the warmed objects out of reach of later collections (a frozen generation)."""
+    script = (
+        "import gc, inspect, sys\n"
+        "from components import serve\n"
+        "assert not gc.get_freeze_count()\n"
+        "serve.warm_up(); serve.freeze_warm_objects()\n"
+        f"missing = [m for m in {WARMED_MODULES!r} if m not in sys.modules]\n"
+        "print(len(inspect.modulesbyfile), gc.get_freeze_count(), missing)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo_root, capture_output=True, text=True, timeout=240, check=True
+    )
+    known_files, frozen, missing = out.stdout.strip().split(" ", 2)
+    assert missing == "[]"
+    assert int(known_files) > 500
+    assert int(frozen) > 100_000
