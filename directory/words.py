@@ -917,7 +917,8 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
 
     A language without words for the key reads English (and logs it once; tests make it an error).
     For a plural pair ("find.count" / "find.count_one") the other language picks its form by `count`
-    (or by the only placeholder); English reads the key asked for, as it always has.
+    (or by the only placeholder); English reads the key asked for, as it always has. A whole `count` is
+    written with digit grouping ("100,000 results").
     """
     english = ENGLISH.get(key)
     if english is None:
@@ -931,6 +932,8 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
         text = translation.sentence(key, ENGLISH, code, number)
     if not kwargs:
         return text
+    if isinstance(kwargs.get("count"), int) and not isinstance(kwargs["count"], bool):
+        kwargs = {**kwargs, "count": dates.number_words(kwargs["count"], code)}  # "100,000 results"
     try:
         return text.format(**kwargs)
     except (KeyError, IndexError, ValueError):

@@ -125,3 +125,12 @@ def test_when_text_prefers_next_meeting_then_schedule_then_hours():
     assert words.when_text(meeting, None, NOW) == "Meets: Tuesday 7:00 PM–8:00 PM"
     assert words.when_text(base.replace(hours="Mon-Fri 9-5"), None, NOW) == "Hours: Mon-Fri 9-5"
     assert words.when_text(base, None, NOW) == ""
+
+
+def test_a_count_is_written_with_digit_grouping_in_both_languages():
+    t = words.t
+    """ "100,000 results", not "100000 results"; small counts and other numbers are left as they are."""
+    assert t("find.count", count=100_000) == "100,000 results"
+    assert t("find.count", "es", count=100_000).startswith("100,000 ")
+    assert t("find.count", count=12) == "12 results"
+    assert "2026" in t("card.source", source="X", as_of="2026-01-15")
