@@ -24,8 +24,13 @@ OUT = Path(__file__).with_name("describe_english.json")
 
 # One field's values to try; lists hold the values a field may take one or several of.
 VALUES: dict[str, list] = {
-    "categories": [(c,) for c in Category.values()] + [("support_group", "treatment"), tuple(Category.values())],
-    "subcategories": [("oxford_house",), ("substance_use_treatment", "moud_provider"), ("never_named_before",)],
+    "categories": [(c,) for c in Category.values()]
+    + [("support_group", "treatment"), tuple(Category.values())],
+    "subcategories": [
+        ("oxford_house",),
+        ("substance_use_treatment", "moud_provider"),
+        ("never_named_before",),
+    ],
     "fellowships": [("AA",), ("NA", "Al-Anon"), ("SMART Recovery",)],
     "formats": [(f,) for f in Format.values()] + [("in_person", "online"), tuple(Format.values())],
     "weekdays": [(d,) for d in range(7)] + [(1, 3), (0, 5, 6)],
@@ -43,7 +48,13 @@ VALUES: dict[str, list] = {
     "include_inactive": [True],
     "text": ["café", 'big book "step"', "Łódź – 60614"],
     "care_for": ["mental_health", "both", "substance_use"],
-    "county": [("Peoria",), ("St. Clair",), ("Cook", "Lake (IN)"), ("Saint Louis City (MO)",), ("Cook County",)],
+    "county": [
+        ("Peoria",),
+        ("St. Clair",),
+        ("Cook", "Lake (IN)"),
+        ("Saint Louis City (MO)",),
+        ("Cook County",),
+    ],
     "radius": [1.0, 2.5, 25.0, 100.0],
 }
 # Where: nothing, a place looked up (its label), a place typed, a point.
