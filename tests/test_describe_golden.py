@@ -152,3 +152,17 @@ def test_a_county_spelt_as_the_catalog_spells_it_is_left_alone():
         "Sainte Genevieve (MO)",
     ):
         assert Query.from_params({"county": value})[0].county == (value,)
+
+
+def test_the_find_page_shows_a_lower_case_county_link_as_cook(tmp_path, monkeypatch):
+    """?county=cook: the Where list has Cook chosen (no second, lower-case "cook") and the sentence reads Cook County."""
+    from tests.app_catalog import markdown_text, new_app
+
+    at = new_app(tmp_path, monkeypatch)
+    at.query_params["county"] = "cook"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="f_county").value == ["Cook"]
+    assert "cook" not in at.multiselect(key="f_county").options
+    assert "Resources, in Cook County" in markdown_text(at)
+    assert "cook County" not in markdown_text(at)
