@@ -191,7 +191,8 @@ def county_spelling(value: str) -> str:
         if found:
             return found
     if name in (name.lower(), name.upper()):
-        name = (_border_spellings(state).get(name.lower()) if state else None) or " ".join(
+        known = _border_spellings(state) if state.lower() in geo.STATES else {}  # the gazetteer's states only
+        name = known.get(name.lower()) or " ".join(
             word[:1].upper() + word[1:].lower() for word in name.split(" ")
         )
     return f"{name} ({state})" if state else name
