@@ -111,9 +111,10 @@ def describe_in(query: Query, place: Any = None, lang: str | None = None) -> str
     return ", ".join(parts)
 
 
-def county_words(value: str, lang: str | None = None) -> str:
-    """A county filter value as words, spelt as the county list spells it: "Peoria County", "Lake County, IN",
-    "Saint Louis City, MO" (a county-level city keeps its name); `county=cook` reads "Cook County"."""
+def county_words(value: str, lang: str | None = translation.ENGLISH) -> str:
+    """A county filter value as words in `lang` (English unless asked; None: the page's language), spelt as
+    the county list spells it: "Peoria County", "Lake County, IN", "Saint Louis City, MO" (a county-level
+    city keeps its name); `county=cook` reads "Cook County"."""
     from directory.counties import county_spelling  # imported late: it loads the offline gazetteer
 
     name, _, state = county_spelling(value).partition(" (")

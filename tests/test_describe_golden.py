@@ -166,3 +166,11 @@ def test_the_find_page_shows_a_lower_case_county_link_as_cook(tmp_path, monkeypa
     assert "cook" not in at.multiselect(key="f_county").options
     assert "Resources, in Cook County" in markdown_text(at)
     assert "cook County" not in markdown_text(at)
+
+
+def test_county_words_read_english_unless_a_language_is_asked():
+    """county_words(value) is English as it always was, even while a page speaks Spanish."""
+    with words.using("es"):
+        assert county_words("Peoria") == "Peoria County"
+        assert county_words("Peoria", None) == "el condado de Peoria"
+    assert county_words("Lake (IN)", "es") == "el condado de Lake, IN"
