@@ -12,8 +12,11 @@ A seat's point is its town's point in `zipcodes` (GeoNames, CC BY 4.0).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
+
+import zipcodes
 
 from directory import geo
 
@@ -146,3 +149,50 @@ def county_seats() -> tuple[CountySeat, ...]:
             raise LookupError(f"the county seat {seat} ({county} County) is not in the offline place list")
         out.append(CountySeat(county, seat, place.latitude, place.longitude))
     return tuple(out)
+
+
+def _loose(name: str) -> str:
+    """A county name compared loosely: "St. Clair", "saint clair" and "St Clair County" agree."""
+    text = re.sub(r"[^a-z]", "", name.casefold().replace("saint", "st"))
+    return text[:-6] if text.endswith("county") and len(text) > 6 else text
+
+
+@cache
+def _illinois_spellings() -> dict[str, str]:
+    return {_loose(county): county for county, _ in COUNTY_SEATS}
+
+
+@cache
+def _border_spellings(state: str) -> dict[str, str]:
+    """A border state's county names in the gazetteer, keyed by their letters in lower case; where the gazetteer
+    writes one name two ways ("Mccracken", "McCracken") the one with more capitals wins."""
+    found: dict[str, str] = {}
+    for record in zipcodes.filter_by(state=state):
+        name = re.sub(r"\s+County$", "", record.get("county") or "").strip()
+        key = name.lower()
+        if name and sum(c.isupper() for c in name) > sum(c.isupper() for c in found.get(key, "")):
+            found[key] = name
+    return found
+
+
+def county_spelling(value: str) -> str:
+    """A county filter value as the county list spells it: "cook" → "Cook", "saint clair" → "St. Clair",
+    "lake (in)" → "Lake (IN)"; the values the catalog writes ("DeKalb", "Saint Louis City (MO)") stay as they are.
+
+    Illinois counties are looked up loosely among the state's 102 (COUNTY_SEATS). Any other name keeps the
+    words it was given: written all in one case, it takes the gazetteer's spelling of those very letters
+    ("mccracken (ky)" → "McCracken (KY)"), else a capital for each word; in mixed case it is taken as its
+    writer spelt it.
+    """
+    name, _, state = value.strip().partition(" (")
+    state = state.rstrip(")").strip().upper()
+    if not state or state == "IL":
+        found = _illinois_spellings().get(_loose(name))
+        if found:
+            return found
+    if name in (name.lower(), name.upper()):
+        known = _border_spellings(state) if state.lower() in geo.STATES else {}  # the gazetteer's states only
+        name = known.get(name.lower()) or " ".join(
+            word[:1].upper() + word[1:].lower() for word in name.split(" ")
+        )
+    return f"{name} ({state})" if state else name

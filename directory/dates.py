@@ -108,3 +108,9 @@ def language_name(code: str, lang: str | None = "en") -> str:
     if not name:
         return str(code)
     return name[:1].upper() + name[1:]
+
+
+def language_in_sentence(code: str, lang: str | None = "en") -> str:
+    """An ISO 639-1 code named as it reads inside a sentence, in the case CLDR writes it there: 'pl' →
+    'Polish' (en), 'polaco' (es); an unknown code stays as given."""
+    return Locale.parse(_WORDS_LOCALE[_lang(lang)]).languages.get(str(code).lower()) or str(code)

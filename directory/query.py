@@ -1,7 +1,7 @@
-"""What a person asked the directory for: the `Query`, its round trip through URL parameters, and the
-plain-English sentence that describes it.
+"""What a person asked the directory for: the `Query` and its round trip through URL parameters.
 
-`directory.search` re-exports everything public here; pages import `Query` and `describe` from there.
+The sentence that describes a query is built in `directory.query_sentence` and re-exported here (`describe`,
+`describe_in`, `county_words`); `directory.search` re-exports everything public here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import unquote
 
-from directory.schema import WEEKDAY_NAMES, Category, Format, MoudService, Payment, Population, label
+from directory.schema import Category, Format, MoudService, Payment, Population
 
 TIMES_OF_DAY = ("morning", "afternoon", "evening", "night")
 SORTS = ("distance", "next", "name", "verified")
@@ -304,9 +304,10 @@ def _county(part: str) -> str | None:
     cleaned = _clean_text(part, 70)
     if not _COUNTY_RE.match(cleaned):
         return None
-    if cleaned.endswith(")"):  # "lake (in)" -> "lake (IN)": the state code reads in capitals
-        cleaned = cleaned[:-3] + cleaned[-3:].upper()
-    return cleaned
+    from directory.counties import county_spelling  # imported late: it loads the offline gazetteer
+
+    # "cook" -> "Cook", "lake (in)" -> "Lake (IN)": as the county list spells it
+    return county_spelling(cleaned)
 
 
 def _flag(name: str, key: str):
@@ -438,200 +439,5 @@ def page_number(value: Any) -> int:
     return min(max(int(text), 1), MAX_PAGE)
 
 
-# --- the sentence -----------------------------------------------------------------------------------------
-
-_CATEGORY_PLURALS = {
-    "support_group": "support groups",
-    "recovery_housing": "recovery housing",
-    "treatment": "treatment",
-    "harm_reduction": "harm reduction (naloxone, medicine disposal)",
-    "health_center": "health centers",
-    "crisis_line": "crisis lines",
-    "government_program": "state and government programs",
-    "national_resource": "national resources",
-}
-_FORMAT_WORDS = {"in_person": "in person", "online": "online", "hybrid": "hybrid", "phone": "by phone"}
-
-
-def _either(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _lower_label(field_name: str, value: str) -> str:
-    text = label(field_name, value)
-    # Keep acronyms as written ("LGBTQ+"), lower-case ordinary words ("Women" -> "women").
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
-
-
-def county_words(value: str) -> str:
-    """A county filter value as words: "Peoria County", "Lake County, IN", "Saint Louis City, MO"."""
-    name, _, state = value.partition(" (")
-    state = state.rstrip(")")
-    words = name if name.lower().endswith((" city", " county")) else f"{name} County"
-    return f"{words}, {state}" if state else words
-
-
-def describe(query: Query, place: Any = None) -> str:
-    """The query as a sentence: "Support groups within 10 miles of 60614 (Chicago), Tuesday evenings, in Spanish"."""
-    subject = (
-        _either([_CATEGORY_PLURALS.get(c, c.replace("_", " ")) for c in query.categories]) or "resources"
-    )
-    if query.subcategories:
-        subject += f" ({_either([s.replace('_', ' ') for s in query.subcategories])})"
-    if query.fellowships:
-        subject = f"{_either(list(query.fellowships))} {subject}"
-    parts = [subject[:1].upper() + subject[1:]]
-    radius = f"{query.radius:g} mile{'s' if query.radius != 1 else ''}"
-    if place is not None and getattr(place, "label", ""):
-        parts[0] += f" within {radius} of {place.label}"
-    elif query.place:
-        parts[0] += f" within {radius} of {query.place}"
-    elif query.has_location:
-        parts[0] += f" within {radius} of {query.latitude:.4f}, {query.longitude:.4f}"
-    rest: list[str] = []
-    if query.formats:
-        rest.append(_either([_FORMAT_WORDS.get(f, f) for f in query.formats]))
-    days = [WEEKDAY_NAMES[d] for d in query.weekdays if 0 <= d <= 6]
-    tods = list(query.times_of_day)
-    if days and len(tods) == 1:
-        rest.append(f"{_either(days)} {tods[0]}s")
-    elif days and tods:
-        rest.append(f"{_either(days)}, {_either(tods)}")
-    elif days:
-        rest.append(f"on {_either([d + 's' for d in days])}")
-    elif tods:
-        rest.append(_either([t + "s" for t in tods]))
-    when = []
-    if query.in_progress:
-        when.append("in progress now")
-    if query.starting_within is not None:
-        hours = query.starting_within
-        when.append(f"starting within {hours:g} hour{'s' if hours != 1 else ''}")
-    if when:
-        rest.append(" or ".join(when))
-    if query.languages:
-        rest.append("in " + _either([LANGUAGE_NAMES.get(code, code) for code in query.languages]))
-    if query.county:
-        rest.append("in " + _either([county_words(c) for c in query.county]))
-    if query.populations:
-        rest.append("for " + _either([_lower_label("populations", p) for p in query.populations]))
-    if query.payment:
-        rest.append("taking " + _either([_lower_label("payment", p) for p in query.payment]))
-    if query.moud_services:
-        rest.append("offering " + _either([_lower_label("moud_services", m) for m in query.moud_services]))
-    if query.mat_friendly:
-        rest.append("welcoming people on medication for opioid use disorder")
-    if query.wheelchair:
-        rest.append("wheelchair accessible")
-    if query.verified_within_months is not None:
-        months = query.verified_within_months
-        rest.append(f"verified in the last {months} month{'s' if months != 1 else ''}")
-    treatment_asked = not query.categories or "treatment" in query.categories
-    if query.care_for == "mental_health" and treatment_asked:
-        rest.append("for mental health")
-    elif query.care_for == "both" and treatment_asked:
-        rest.append("for substance use or mental health")
-    if query.text:
-        rest.append(f'matching "{query.text}"')
-    if query.include_unconfirmed:
-        rest.append("including unconfirmed listings")
-    if query.include_inactive:
-        rest.append("including closed listings")
-    return ", ".join(parts + rest)
-
-
-def describe_in(query: Query, place: Any = None, lang: str | None = None) -> str:
-    """`describe` in `lang` (else the running page's language): English is `describe` itself; another
-    language builds the sentence from the `describe.*` words of directory/words.py."""
-    from directory import translation
-
-    code = translation.language(lang)
-    return describe(query, place) if code == translation.ENGLISH else _describe_in(query, place, code)
-
-
-def _describe_in(query: Query, place: Any, lang: str) -> str:
-    """The query as a sentence in `lang`, from the `describe.*` words of directory/words.py."""
-    from directory import dates
-    from directory.words import t, vocab
-
-    def either(words: list[str]) -> str:
-        if len(words) <= 1:
-            return "".join(words)
-        return ", ".join(words[:-1]) + t("describe.or", lang) + words[-1]
-
-    def lower(text: str) -> str:
-        return text if text[:2].isupper() else text[:1].lower() + text[1:]
-
-    subject = either(
-        [t(f"describe.cat.{c}", lang) for c in query.categories if f"describe.cat.{c}" in _KNOWN]
-    )
-    subject = subject or t("describe.resources", lang)
-    if query.subcategories:
-        subject += f" ({either([lower(vocab('subcategory', s, lang)) for s in query.subcategories])})"
-    if query.fellowships:
-        subject = t(
-            "describe.fellowships", lang, subject=subject, fellowships=either(list(query.fellowships))
-        )
-    subject = subject[:1].upper() + subject[1:]
-    miles = t(
-        "describe.miles_one" if query.radius == 1 else "describe.miles", lang, miles=f"{query.radius:g}"
-    )
-    where = place.label if place is not None and getattr(place, "label", "") else query.place
-    if not where and query.has_location:
-        where = f"{query.latitude:.4f}, {query.longitude:.4f}"
-    parts = [t("describe.within", lang, subject=subject, miles=miles, place=where) if where else subject]
-    if query.formats:
-        parts.append(either([lower(vocab("format", f, lang)) for f in query.formats]))
-    days = [dates.weekday_name(d, lang) for d in query.weekdays if 0 <= d <= 6]
-    tods = [t(f"describe.tod.{x}", lang) for x in query.times_of_day if x in TIMES_OF_DAY]
-    if days:
-        parts.append(t("describe.on_days", lang, days=either(days)))
-    if tods:
-        parts.append(either(tods))
-    when = []
-    if query.in_progress:
-        when.append(t("describe.in_progress", lang))
-    if query.starting_within is not None:
-        hours = f"{query.starting_within:g}"
-        span = t(
-            "find.soon_hours_one" if query.starting_within == 1 else "find.soon_hours", lang, hours=hours
-        )
-        when.append(t("describe.starting_within", lang, hours=span))
-    if when:
-        parts.append(t("describe.or", lang).join(when))
-    if query.languages:
-        names = [lower(dates.language_name(c, lang)) for c in query.languages]
-        parts.append(t("describe.languages", lang, languages=either(names)))
-    for name, key in (("populations", "for"), ("payment", "taking"), ("moud_services", "offering")):
-        if values := getattr(query, name):
-            shown = either([lower(vocab(name, v, lang)) for v in values])
-            parts.append(t(f"describe.{key}", lang, values=shown))
-    if query.mat_friendly:
-        parts.append(t("describe.mat_friendly", lang))
-    if query.wheelchair:
-        parts.append(t("describe.wheelchair", lang))
-    counties = getattr(query, "county", ())  # the county filter, when this Query has it
-    if counties:
-        names = []
-        for value in counties:  # "Peoria", "Lake (IN)": as directory.facets writes a county
-            name, _, state = value.partition(" (")
-            words = t("describe.county_name", lang, name=name)
-            names.append(f"{words}, {state.rstrip(')')}" if state else words)
-        parts.append(t("describe.languages", lang, languages=either(names)))
-    if (months := query.verified_within_months) is not None:
-        parts.append(t("describe.verified_one" if months == 1 else "describe.verified", lang, months=months))
-    treatment_asked = not query.categories or "treatment" in query.categories
-    if query.care_for in ("mental_health", "both") and treatment_asked:
-        parts.append(t(f"describe.care_{query.care_for}", lang))
-    if query.text:
-        parts.append(t("describe.text", lang, text=query.text))
-    if query.include_unconfirmed:
-        parts.append(t("describe.unconfirmed", lang))
-    if query.include_inactive:
-        parts.append(t("describe.inactive", lang))
-    return ", ".join(parts)
-
-
-_KNOWN = {f"describe.cat.{c}" for c in _CATEGORY_PLURALS}
+# The sentence describing a query lives in directory/query_sentence.py; callers import it from here.
+from directory.query_sentence import county_words, describe, describe_in  # noqa: E402, F401

@@ -794,11 +794,11 @@ ENGLISH: dict[str, str] = {
     "describe.offering": "offering {values}",
     "describe.mat_friendly": "welcoming people on medication for opioid use disorder",
     "describe.wheelchair": "wheelchair accessible",
-    "describe.verified_one": "verified in the last month",
+    "describe.verified_one": "verified in the last 1 month",
     "describe.verified": "verified in the last {months} months",
     "describe.care_mental_health": "for mental health",
     "describe.care_both": "for substance use or mental health",
-    "describe.text": "matching “{text}”",
+    "describe.text": 'matching "{text}"',
     "describe.unconfirmed": "including unconfirmed listings",
     "describe.inactive": "including closed listings",
     "plan.section.header": "Plan details",
@@ -909,6 +909,37 @@ ENGLISH: dict[str, str] = {
     "query.unknown_value": "Ignored '{value}' in {setting}: it is not a known value.",
     "query.too_many": "Only the first {max} values of {setting} were used.",
     "describe.county_name": "{name} County",
+    # --- session 4, mend: the search sentence's words, one builder for every language ---
+    # A format inside the sentence ("Resources, in person or online").
+    "describe.format.in_person": "in person",
+    "describe.format.online": "online",
+    "describe.format.hybrid": "hybrid",
+    "describe.format.phone": "by phone",
+    # A weekday before a time of day ("Tuesday evenings", "Tuesday, morning or evening"); Spanish says it in the plural.
+    "describe.day.mon": "Monday",
+    "describe.day.tue": "Tuesday",
+    "describe.day.wed": "Wednesday",
+    "describe.day.thu": "Thursday",
+    "describe.day.fri": "Friday",
+    "describe.day.sat": "Saturday",
+    "describe.day.sun": "Sunday",
+    # A weekday alone, after "on" ("on Tuesdays or Thursdays").
+    "describe.days.mon": "Mondays",
+    "describe.days.tue": "Tuesdays",
+    "describe.days.wed": "Wednesdays",
+    "describe.days.thu": "Thursdays",
+    "describe.days.fri": "Fridays",
+    "describe.days.sat": "Saturdays",
+    "describe.days.sun": "Sundays",
+    # A time of day after weekdays when there are several ("Tuesday, morning or evening").
+    "describe.time.morning": "morning",
+    "describe.time.afternoon": "afternoon",
+    "describe.time.evening": "evening",
+    "describe.time.night": "night",
+    # {days}: weekdays joined with "or"; {time}: one time of day (describe.tod.*), {times}: several (describe.time.*).
+    "describe.days_time": "{days} {time}",
+    "describe.days_times": "{days}, {times}",
+    "describe.in_counties": "in {counties}",
 }
 
 

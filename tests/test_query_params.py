@@ -182,3 +182,11 @@ def test_garbage_parameters_never_raise(params):
 def test_day_keys_are_monday_first():
     """Weekday 0 is Monday, as in schema.WEEKDAYS."""
     assert DAY_KEYS[0] == "mon" and DAY_KEYS[6] == "sun"
+
+
+def test_a_county_typed_in_another_case_comes_back_as_the_county_list_spells_it():
+    """county=cook,lake (in) holds Cook and Lake (IN), and the link written back says so."""
+    query, notes = Query.from_params({"county": "cook,lake (in),saint clair"})
+    assert (query.county, notes) == (("Cook", "Lake (IN)", "St. Clair"), [])
+    assert query.to_params() == {"county": "Cook,Lake (IN),St. Clair"}
+    assert "cook" not in query.to_params()["county"]

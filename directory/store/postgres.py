@@ -18,15 +18,13 @@ import numpy as np
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from directory.catalog import (
+from directory.catalog import Catalog, CatalogError, _record_from_sql
+from directory.catalog_import import (
     VERSION_KEY,
-    Catalog,
-    CatalogError,
     ImportReport,
-    _diff,
-    _now,
-    _record_from_sql,
+    changed_fields,
     checked_import,
+    now_text,
     stored_values,
 )
 from directory.schema import FIELD_NAMES, Problem, Resource
@@ -286,7 +284,7 @@ class PostgresCatalog:
                 report.unchanged.append(record.id)
             else:
                 report.updated.append(record.id)
-                report.changes[record.id] = _diff(old, values)
+                report.changes[record.id] = changed_fields(old, values)
                 updated.append(values)
         with conn.cursor() as cur:
             if added:
@@ -350,7 +348,7 @@ class PostgresCatalog:
         rows = self._write(
             "INSERT INTO correction_requests(resource_id, created_at, problem, contact) "
             "VALUES (%s, %s, %s, %s) RETURNING id",
-            (resource_id, _now(), problem, contact),
+            (resource_id, now_text(), problem, contact),
         )
         return int(rows[0][0])
 
@@ -368,7 +366,7 @@ class PostgresCatalog:
             raise ValueError("status must be resolved or dismissed")
         self._write(
             "UPDATE correction_requests SET status = %s, resolved_at = %s WHERE id = %s",
-            (status, _now(), request_id),
+            (status, now_text(), request_id),
         )
 
     # statistics: counted in SQL through the portable connection, the same code as the SQLite store's
@@ -386,5 +384,5 @@ def _existing(conn, ids: list[str]) -> dict[str, tuple]:
 def _insert_report(conn, kind: str, source: str, summary: str, body: dict) -> None:
     conn.execute(
         "INSERT INTO reports(kind, source, created_at, summary, body) VALUES (%s, %s, %s, %s, %s)",
-        (kind, source, _now(), summary, json.dumps(body)),
+        (kind, source, now_text(), summary, json.dumps(body)),
     )

@@ -11,7 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from directory.catalog import VERSION_KEY, Catalog, CatalogError, stored_values
+from directory import catalog_import
+from directory.catalog import Catalog, CatalogError
+from directory.catalog_import import VERSION_KEY, stored_values
 from directory.schema import FIELD_NAMES, Resource
 
 _REPORT_COLS = ("id", "kind", "source", "created_at", "summary", "body")
@@ -114,7 +116,7 @@ def write_sqlite(path: str | Path, snapshot: Snapshot) -> None:
         with Catalog(tmp) as target:
             conn = target.conn
             conn.execute("BEGIN IMMEDIATE")
-            Catalog._insert(conn, snapshot.records)
+            catalog_import.insert(conn, snapshot.records)
             conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", _meta_after(snapshot))
             conn.executemany(
                 f"INSERT INTO reports({', '.join(_REPORT_COLS)}) VALUES (?, ?, ?, ?, ?, ?)", snapshot.reports
