@@ -178,6 +178,7 @@ if state.get("_find_query") not in (None, query) and params == last:
     state["f_page"] = 1  # a new search starts on its first page
 state["_find_query"] = query
 page, as_map = max(1, state["f_page"]), state.get("f_view") == "map"
+state["_map_live"] = False  # until this run draws the map (see result_map)
 # The map draws from the index's arrays (directory.markers): no page of full records is built for it.
 offset, limit = (0, 0) if as_map else ((page - 1) * PAGE_SIZE, PAGE_SIZE)
 found = search(
@@ -266,7 +267,6 @@ if not as_map:
         prev.button(t("find.prev"), disabled=page <= 1, on_click=lambda: state.update(f_page=page - 1))
         middle.markdown(t("find.page", page=page, pages=pages))
         after.button(t("find.next"), disabled=page >= pages, on_click=lambda: state.update(f_page=page + 1))
-    st.stop()
 
 
 def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | None]:
@@ -295,6 +295,8 @@ def map_view(fit) -> tuple[tuple[float, float, float, float] | None, float | Non
 def result_map(query, place, total: int, now: datetime) -> None:
     """The map of the results: markers from the index's arrays, remote listings left off; above the cap
     the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
+    if not state.get("_map_live"):
+        return  # a late report from a map this page no longer shows (the view or the search changed since)
     import folium  # only the map view draws with them: the list view does not wait for their import
     from streamlit_folium import st_folium
 
@@ -357,4 +359,7 @@ def result_map(query, place, total: int, now: datetime) -> None:
         st.rerun()  # the whole page: the sidebar counts the referral list
 
 
-result_map(query, found.place, found.total, now)
+# Only the map view draws the map; the list view ends without st.stop(), so Streamlit forgets the fragment.
+if as_map:
+    state["_map_live"] = True
+    result_map(query, found.place, found.total, now)

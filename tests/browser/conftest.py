@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 # Marker clicks near the bottom of a map miss at the default 720 px height.
 VIEWPORT = {"width": 1280, "height": 1100}
 HEALTH_TIMEOUT_S = 30.0
+# Where each running server's stdout.log and stderr.log are, by base URL (`server_log`).
+SERVER_LOGS: dict[str, Path] = {}
 STOP_GRACE_S = 5.0
 # Schemes that never leave the machine.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools", "javascript"}
@@ -240,6 +242,7 @@ class StreamlitServers:
         self.processes.append(process)
         base_url = f"http://127.0.0.1:{port}"
         _wait_until_healthy(base_url, process, logs)
+        SERVER_LOGS[base_url] = logs
         return base_url
 
     def stop_all(self) -> None:
@@ -327,6 +330,20 @@ def shared_streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
     yield start
     servers.stop_all()
+
+
+@pytest.fixture(scope="session")
+def server_log() -> Callable[[str], str]:
+    """`server_log(base_url)`: what that server (started by a fixture here) has written to stderr so far.
+
+    A fixture rather than an import: test modules import this file as `tests.browser.conftest`, a second
+    copy of the module pytest loaded, whose SERVER_LOGS would be empty.
+    """
+
+    def read(base_url: str) -> str:
+        return (SERVER_LOGS[base_url] / "stderr.log").read_text(errors="replace")
+
+    return read
 
 
 APP_IDLE = (

@@ -14,11 +14,6 @@ from tests.app_catalog import build_test_catalog
 from tests.browser.conftest import wait_for_app_idle
 from tests.test_page_find_filters import CHOICES, records
 
-# In a whole `make test` run these multi-select steps sometimes wait in vain for a dropdown option or a
-# listing (two of thirteen cases, different ones each run, never when the file runs alone); the cause is not
-# found yet. A case that fails three times in a row still fails.
-pytestmark = pytest.mark.flaky(reruns=2, reruns_delay=2)
-
 
 @pytest.fixture(scope="module")
 def catalog_path(tmp_path_factory):
