@@ -47,23 +47,21 @@ def add_all(query, now: datetime) -> None:
 
 
 def card(result, now: datetime, where: str) -> None:
-    """One result: its words in one markdown block and its two actions in one row, five elements in all
-    (a results page draws twenty of them, and every element is a message the browser waits for)."""
+    """One result: its words in one markdown block and its two actions, four elements in all (a results
+    page draws twenty or more, and every element is a message the browser waits for)."""
     text, rid = filters.card_text(result, now), result.resource.id
     with st.container(border=True, key=f"{where}_card_{rid}"):
         badges = " ".join(f":{colour}-badge[:material/warning: {badge}]" for badge, colour in text.badges)
         st.markdown(
             "  \n".join(x for x in (text.head, badges) if x) + f"\n\n{text.body}\n\n:small[{text.caption}]"
         )
-        with st.container(horizontal=True, key=f"{where}_actions_{rid}", vertical_alignment="center"):
-            st.page_link(
-                "pages/details.py", label=t("card.details"), icon=":material/info:", query_params={"id": rid}
-            )
-            listed = rid in state["referral_list"]
-            label = t("card.added" if listed else "card.add")
-            st.button(
-                label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed
-            )
+        # Side by side under the words (static/app.css lays a card's elements out in a wrapping row).
+        st.page_link(
+            "pages/details.py", label=t("card.details"), icon=":material/info:", query_params={"id": rid}
+        )
+        listed = rid in state["referral_list"]
+        label = t("card.added" if listed else "card.add")
+        st.button(label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed)
 
 
 def more_meetings(found, now: datetime) -> None:
