@@ -143,6 +143,30 @@ def _cell_text(value: object) -> str:
     return format_float(value) if value is None or isinstance(value, float) else str(value)
 
 
+def sort_changes(
+    records: list[Resource], existing: dict[str, tuple], report: ImportReport
+) -> tuple[list[Resource], list[list]]:
+    """Each record as added, unchanged or updated against the stored rows `existing` (by id), noted in
+    `report` with the fields that changed; returns the added records and the updated records' stored
+    values. Both stores (SQLite and PostgreSQL) write what this returns."""
+    added: list[Resource] = []
+    updated: list[list] = []
+    for record in records:
+        old = existing.get(record.id)
+        if old is None:
+            report.added.append(record.id)
+            added.append(record)
+            continue
+        values = stored_values(record)
+        if old == tuple(values):
+            report.unchanged.append(record.id)
+        else:
+            report.updated.append(record.id)
+            report.changes[record.id] = changed_fields(old, values)
+            updated.append(values)
+    return added, updated
+
+
 def write(
     conn: sqlite3.Connection,
     report: ImportReport,
@@ -157,22 +181,7 @@ def write(
     import become inactive (never deleted)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
-        existing = existing_rows(conn, [r.id for r in records])
-        added: list[Resource] = []
-        updated: list[list] = []
-        for record in records:
-            old = existing.get(record.id)
-            if old is None:
-                report.added.append(record.id)
-                added.append(record)
-                continue
-            values = stored_values(record)
-            if old == tuple(values):
-                report.unchanged.append(record.id)
-            else:
-                report.updated.append(record.id)
-                report.changes[record.id] = changed_fields(old, values)
-                updated.append(values)
+        added, updated = sort_changes(records, existing_rows(conn, [r.id for r in records]), report)
         insert(conn, added)
         if updated:
             # An UPDATE keeps the rowid and fires the update trigger, so the text index follows.

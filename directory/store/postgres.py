@@ -22,9 +22,9 @@ from directory.catalog import Catalog, CatalogError, _record_from_sql
 from directory.catalog_import import (
     VERSION_KEY,
     ImportReport,
-    changed_fields,
     checked_import,
     now_text,
+    sort_changes,
     stored_values,
 )
 from directory.schema import FIELD_NAMES, Problem, Resource
@@ -271,21 +271,8 @@ class PostgresCatalog:
     def _apply(self, conn, records, report, deactivate_missing, as_of) -> None:
         # One writer at a time (as SQLite's BEGIN IMMEDIATE); readers are never blocked by this lock.
         conn.execute("LOCK TABLE resources IN SHARE ROW EXCLUSIVE MODE")
-        existing = _existing(conn, [r.id for r in records])
-        added: list[list] = []
-        updated: list[list] = []
-        for record in records:
-            values = stored_values(record)
-            old = existing.get(record.id)
-            if old is None:
-                report.added.append(record.id)
-                added.append(values)
-            elif old == tuple(values):
-                report.unchanged.append(record.id)
-            else:
-                report.updated.append(record.id)
-                report.changes[record.id] = changed_fields(old, values)
-                updated.append(values)
+        new_records, updated = sort_changes(records, _existing(conn, [r.id for r in records]), report)
+        added = [stored_values(record) for record in new_records]
         with conn.cursor() as cur:
             if added:
                 last = cur.execute("SELECT coalesce(max(rowid), 0) FROM resources").fetchone()[0]
