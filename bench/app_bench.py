@@ -152,36 +152,30 @@ def page_seconds(tab) -> float:
     return tab.evaluate("(window.__seenAt - window.__actedAt) / 1000")
 
 
-def wait_changed(tab, before: str, timeout_ms: float = 60_000) -> None:
+def wait_seen(tab, condition: str, value: str, timeout_ms: float = 60_000) -> None:
+    """Wait until the app is idle and `condition` (a JavaScript expression of `value`) holds, noting on
+    the page's clock when it was first seen (checked on every animation frame)."""
+    tab.wait_for_function(
+        f"""([idle, value]) => {{
+            const resultsLine = {RESULTS_LINE};
+            const done = document.querySelector(idle) && ({condition});
+            if (done && !window.__seenAt) window.__seenAt = performance.now();
+            return done;
+        }}""",
+        arg=[IDLE, value],
+        timeout=timeout_ms,
+        polling="raf",
+    )
+
+
+def wait_changed(tab, before: str) -> None:
     """Wait until the app is idle again and its results line differs from `before`."""
-    tab.wait_for_function(
-        """([idle, before]) => {
-            const resultsLine = """
-        + RESULTS_LINE
-        + """;
-            const app = document.querySelector(idle);
-            const done = app && resultsLine() !== before;
-            if (done && !window.__seenAt) window.__seenAt = performance.now();
-            return done;
-        }""",
-        arg=[IDLE, before],
-        timeout=timeout_ms,
-        polling="raf",
-    )
+    wait_seen(tab, "resultsLine() !== value", before)
 
 
-def wait_text(tab, text: str, timeout_ms: float = 60_000) -> None:
+def wait_text(tab, text: str) -> None:
     """Wait until the app is idle and shows `text`."""
-    tab.wait_for_function(
-        """([idle, text]) => {
-            const done = document.querySelector(idle) && document.body.innerText.includes(text);
-            if (done && !window.__seenAt) window.__seenAt = performance.now();
-            return done;
-        }""",
-        arg=[IDLE, text],
-        timeout=timeout_ms,
-        polling="raf",
-    )
+    wait_seen(tab, "document.body.innerText.includes(value)", text)
 
 
 def results_line(tab) -> str:
