@@ -19,7 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
-from directory import index_cache, schedule, wordlist
+from directory import facet_bitmaps, index_cache, schedule, wordlist
 from directory.columns import (
     _COLUMNS,
     _NO_DATE,
@@ -220,6 +220,8 @@ class SearchIndex:
         self.name_rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
         self._build_slots(columns["schedule"], n)
         self._prepare()
+        # Which records hold each facet value, as bitmaps: facets over many matches count from these.
+        self.facet_words, self.facet_groups, self.facet_labels = facet_bitmaps.build(self)
 
     def _build_slots(self, factor: _Factor, n: int) -> None:
         parsed = []
@@ -275,6 +277,13 @@ class SearchIndex:
         self._constant: dict[tuple, np.ndarray] = {}
         self.contiguous = self.rowids is not None and (
             len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
+        )
+
+    def facet_bitmaps(self) -> facet_bitmaps.FacetBitmaps | None:
+        """The facet values' bitmaps (None for an index made without them)."""
+        words = getattr(self, "facet_words", None)
+        return (
+            None if words is None else facet_bitmaps.from_parts(words, self.facet_groups, self.facet_labels)
         )
 
     def constant(self, column: str, values: tuple[str, ...]) -> np.ndarray:
