@@ -14,7 +14,7 @@ from directory.facet_bitmaps import DAY_TOD, pack
 from directory.facets import KNOWN_VALUES, SINGLE_GROUPS, Selection, county_column
 from directory.query import TIMES_OF_DAY
 
-DENSE_SHARE = 16  # bitmaps count a selection holding more than 1/16 of the catalog; rows count smaller ones
+DENSE_SHARE = 64  # bitmaps count a selection holding more than 1/64 of the catalog; rows count smaller ones
 
 
 class _Within:
@@ -50,7 +50,7 @@ class _Within:
 
 def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, dict[str, int]]:
     """For each facet group, how many records each of its values would give with the other groups
-    applied. Selections holding more than a sixteenth of the catalog are counted from the index's
+    applied. Selections holding more than 1/`DENSE_SHARE` of the catalog are counted from the index's
     bitmaps (`directory.facet_bitmaps`), smaller ones from their rows; `dense` forces one way (the
     tests compare them). Both give the same numbers."""
     index = selection.index

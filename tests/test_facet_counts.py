@@ -15,6 +15,7 @@ import pytest
 
 from directory import schedule
 from directory.catalog import Catalog
+from directory.facet_counts import DENSE_SHARE
 from directory.facets import Selection, county_value
 from directory.geo import lookup_place
 from directory.query import TIMES_OF_DAY
@@ -220,8 +221,8 @@ def test_bitmaps_and_rows_count_every_facet_as_a_plain_count_does(which, request
         _agrees(by_bits, expected)
         chosen = selection.facets()
         assert chosen == by_bits
-        dense_used += len(selection.final_rows) * 16 > len(index)
-        sparse_used += len(selection.final_rows) * 16 <= len(index)
+        dense_used += len(selection.final_rows) * DENSE_SHARE > len(index)
+        sparse_used += len(selection.final_rows) * DENSE_SHARE <= len(index)
     assert dense_used and sparse_used  # the queries exercise both ways by default
 
 
