@@ -40,6 +40,7 @@ _COLUMNS = (
     "date_basis",
     "county",
     "state",
+    "source",  # for the Catalog page's figures (directory.catalog_stats.IndexFigures)
 )
 _NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 

@@ -150,6 +150,7 @@ class SearchIndex:
     def __init__(self, columns: dict[str, _Factor | list], *, rowids: np.ndarray | None = None) -> None:
         self._lock = threading.Lock()
         self.from_cache = False  # True when the columns were read from the cache beside the catalog
+        self.catalog_version: int | None = None  # the store's version the index was read at (from_catalog)
         self._fts_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._catalog = None
         self._records: list[Resource] | None = None
@@ -178,6 +179,7 @@ class SearchIndex:
             "date_basis",
             "county",  # with "state", the county filter's values (directory.facets.county_value)
             "state",
+            "source",
         ):
             factor: _Factor = columns[name]
             self.single_columns[name] = (
@@ -211,6 +213,8 @@ class SearchIndex:
         as_of: _Factor = columns["as_of"]
         days = np.array([_day_number(u) for u in as_of.uniques], dtype=np.int32)
         self.as_of_days = days[as_of.codes()] if n else np.zeros(0, dtype=np.int32)
+        # The date as written, whatever its basis: the Catalog page counts the ages of every record.
+        self.as_of_written_days = self.as_of_days.copy()
         # An undated row's as_of is the day it was added, not a confirmation: "verified within" and the
         # "most recently verified" sort treat it as having no date.
         self.as_of_days[self.is_any("date_basis", ("added",))] = _NO_DATE
@@ -373,6 +377,7 @@ class SearchIndex:
         many times it is asked (a warm-up at start, then the app).
         """
         key = index_cache.catalog_key(catalog) if cache else None
+        version = catalog.version() if callable(getattr(catalog, "version", None)) else None
         if key and shared:
             held = index_cache.recall(catalog, key)
             if held is not None:
@@ -382,6 +387,9 @@ class SearchIndex:
             index.from_cache = True
         else:
             index = cls._read_catalog(catalog)
+            index.catalog_version = (
+                version  # read before the rows: an import in between makes them newer, never older
+            )
             if key:
                 index_cache.save(index, catalog, key)
         if key and shared:
