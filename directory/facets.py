@@ -147,9 +147,46 @@ class Selection:
         for mask in self._groups.values():
             final &= mask
         self._final = final
-        self._final_local = np.flatnonzero(final)
-        self.final_rows = self._final_local if self.rows is None else self.rows[self._final_local]
+        self.total = int(np.count_nonzero(final))
+        self._local: np.ndarray | None = None
         self._full: dict[str, np.ndarray] = {}
+
+    @property
+    def _final_local(self) -> np.ndarray:
+        if self._local is None:
+            self._local = np.flatnonzero(self._final)
+        return self._local
+
+    @property
+    def final_rows(self) -> np.ndarray:
+        """Every record the query finds, as ascending rows of the whole catalog (made when first asked)."""
+        if "rows" not in self._full:
+            local = self._final_local
+            self._full["rows"] = local if self.rows is None else self.rows[local]
+        return self._full["rows"]
+
+    def first(self, limit: int | None) -> np.ndarray:
+        """The first `limit` results in the query's sort order (all of them with None): `order` of
+        `final_rows`, or, for many results listed by name alone, the name order read until `limit` are
+        found (no list of every result is made: at a million records that list cost 3-8 ms)."""
+        index = self.index
+        by_name = getattr(index, "name_order", None)
+        name_only = self.query.sort not in ("verified", "next") and not (
+            self.query.sort == "distance" and self.place is not None
+        )
+        if limit is None or by_name is None or not name_only or self.rows is not None:
+            return self.order(self.final_rows, limit)
+        if self.total * 64 <= index.size or limit <= 0:
+            return self.order(self.final_rows, limit)
+        found: list[np.ndarray] = []
+        need, start, step = min(limit, self.total), 0, max(4 * limit, 256)
+        while need > 0 and start < index.size:
+            chunk = by_name[start : start + step]
+            hit = chunk[self._final[chunk]][:need]
+            found.append(hit)
+            need -= len(hit)
+            start, step = start + step, step * 4
+        return np.concatenate(found).astype(np.int64, copy=False)
 
     # whole-catalog views ----------------------------------------------------------------------------
 

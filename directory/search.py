@@ -222,6 +222,7 @@ class SearchIndex:
         order = sorted(range(n), key=folded.__getitem__)
         self.name_rank = np.empty(n, dtype=np.int64)
         self.name_rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+        self.name_order = np.array(order, dtype=np.int32 if n < 2**31 else np.int64)  # rows by name
         self._build_slots(columns["schedule"], n)
         self._prepare()
         # Which records hold each facet value, as bitmaps: facets over many matches count from these.
@@ -542,23 +543,22 @@ def search(
     if message:
         return SearchResults(message=message, description=description)
     plan = Selection(index, query, place, now)
-    rows = plan.final_rows
     offset = max(int(offset or 0), 0)
-    ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
+    ordered = plan.first(None if limit is None else offset + max(int(limit), 0))
     results = _results(plan, ordered[offset:], now)
     unconfirmed = 0
-    if not len(rows) and not query.include_unconfirmed:
+    if not plan.total and not query.include_unconfirmed:
         wider = dataclasses.replace(query, include_unconfirmed=True)
-        unconfirmed = len(Selection(index, wider, place, now).final_rows)
+        unconfirmed = Selection(index, wider, place, now).total
     found = SearchResults(
         results=results,
-        total=len(rows),
+        total=plan.total,
         facets=plan.facets(),
         place=place,
         message="",
         description=description,
         unconfirmed_matches=unconfirmed,
-        relaxed=plan.relaxed() if not len(rows) else {},
+        relaxed=plan.relaxed() if not plan.total else {},
     )
     if asks_for_meetings(query):
         add_meeting_help(found, plan, _results)

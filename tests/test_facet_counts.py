@@ -247,3 +247,16 @@ def test_a_selection_of_nothing_counts_zero_everywhere(generated):
         facets = selection.facets(dense=dense)
         assert all(v == 0 for group in facets.values() for v in group.values())
         assert set(facets["categories"]) >= set(Category.values())
+
+
+@pytest.mark.parametrize("which", ["generated", "generated_catalog"])
+def test_the_first_page_read_from_the_name_order_is_the_sorted_page(which, request):
+    """Many results listed by name: the first ones read off the name order are those a full sort gives."""
+    _, index = request.getfixturevalue(which)
+    for query in (Query(), Query(text="newcomers"), Query(sort="verified"), Query(categories=("treatment",))):
+        selection = Selection(index, query, None, NOW)
+        assert selection.total * 64 > len(index)  # many: the shortcut applies where the sort allows it
+        for limit in (0, 1, 5, 20, 10_000):
+            expected = selection.order(selection.final_rows, limit)
+            assert selection.first(limit).tolist() == expected.tolist(), (query, limit)
+        assert selection.first(None).tolist() == selection.order(selection.final_rows, None).tolist()
