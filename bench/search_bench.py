@@ -497,6 +497,8 @@ def _project(index, query):
 def _core(index, query, place):
     """The project's selection and ordering alone: what the floor does, without facet counts or the page."""
     selection = Selection(index, query, place, NOW)
+    if hasattr(selection, "first"):  # the first page as search() takes it
+        return selection.first(20)
     rows = getattr(selection, "final_rows", None)  # older code: only the whole-catalog mask
     return selection.order(np.flatnonzero(selection.final) if rows is None else rows, 20)
 
