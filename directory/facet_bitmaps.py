@@ -4,7 +4,7 @@
 A facet count over many matches is then an AND of two bitmaps and a popcount, whatever the number of
 matches: at a million records and 600,000 matches, counting every facet this way takes a few
 milliseconds, where gathering the matches' codes and their list values took about 40 ms. For few matches
-the rows themselves are cheaper (`directory.facets.Selection.facets` chooses).
+the rows themselves are cheaper (`directory.facet_counts` chooses).
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ class _Within:
     """One selection a facet counts within: its mask over the candidates, and lazily its whole-catalog
     rows or its packed bitmap (`directory.facet_bitmaps.pack`), whichever way it is counted."""
 
-    def __init__(self, selection: Selection, mask: np.ndarray, rows, dense: bool | None, bitmaps) -> None:
-        self.selection, self.mask, self._rows = selection, mask, rows
+    def __init__(self, selection: Selection, mask: np.ndarray, dense: bool | None, bitmaps) -> None:
+        self.selection, self.mask, self._rows = selection, mask, None
         self.total = int(np.count_nonzero(mask))
         if bitmaps is None:
             dense = False
@@ -31,8 +31,9 @@ class _Within:
 
     @property
     def rows(self) -> np.ndarray:
-        if self._rows is None:
-            self._rows = self.selection._to_rows(self.mask)
+        if self._rows is None:  # the results' own rows when it is their selection (made once, shared)
+            final = self.mask is self.selection._final
+            self._rows = self.selection.final_rows if final else self.selection._to_rows(self.mask)
         return self._rows
 
     @property
@@ -62,7 +63,7 @@ def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, d
         key = group if group in selection._groups else ""
         if key not in selections:
             mask = selection._others(group) if key else selection._final
-            selections[key] = _Within(selection, mask, None if key else selection.final_rows, dense, bitmaps)
+            selections[key] = _Within(selection, mask, dense, bitmaps)
         return selections[key]
 
     def counted(group: str, sel: _Within) -> list[int] | None:
