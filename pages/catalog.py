@@ -90,15 +90,17 @@ version = admin.catalog_version(catalog)
 stats, by_county = statistics(str(catalog.path), version, catalog, state.get("search_index"), language())
 st.title(t("catalog.title"))
 st.markdown(t("catalog.total", count=stats["total"], located=stats["with_coordinates"]))
-for column, (field, title) in zip(st.columns(4), GROUPS.items()):
+# Two tables a row: four in one row cut off the counts of the long kind and source names.
+for column, (field, title) in zip([*st.columns(2), *st.columns(2)], GROUPS.items()):
     with column:
         counts(t(title), stats[field], field)
 if not by_county.empty:
     st.markdown(f"**{t('catalog.kinds_by_county')}**")
     top = by_county.loc[by_county.sum(axis=1).sort_values(ascending=False).index[:15]].copy()
     top.columns.name, top.index.name = t("catalog.axis_kind"), t("catalog.axis_county")
+    # With horizontal bars Streamlit swaps the axes: x_label names the counties (drawn down the side).
     st.bar_chart(
-        top, horizontal=True, stack=True, x_label=t("catalog.count"), y_label=t("catalog.axis_county")
+        top, horizontal=True, stack=True, x_label=t("catalog.axis_county"), y_label=t("catalog.count")
     )
 st.markdown(f"**{t('catalog.age')}**")
 ages = ["under 1 year", "1-2 years", "2-5 years", "5+ years", "unknown"]  # the buckets of Catalog.stats()
