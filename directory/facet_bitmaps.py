@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 MAX_VALUES = 256  # a group with more values (a catalog of odd subcategories) is counted from its rows
+_BLOCK = 1 << 16  # words ANDed at once for a whole group; above that, value by value (less memory)
 DAY_TOD = "day_tod"  # the group of (weekday, time of day) pairs: label "d*4+t", as SearchIndex.day_tod_bits
 
 
@@ -45,6 +46,9 @@ class FacetBitmaps:
     def counts(self, group: str, selection: np.ndarray) -> list[int]:
         """How many records of `selection` (packed with `pack`) hold each value of `group`."""
         start, end = self.groups[group]
+        if (end - start) * len(selection) <= _BLOCK:  # a small catalog: one AND for the whole group
+            both = np.bitwise_and(self.words[start:end], selection)
+            return np.bitwise_count(both).sum(axis=1, dtype=np.int64).tolist()
         return [self.count(row, selection) for row in range(start, end)]
 
     def count(self, row: int, selection: np.ndarray) -> int:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import pytest
 
-from directory import schedule
+from directory import facet_bitmaps, schedule
 from directory.catalog import Catalog
 from directory.facet_counts import DENSE_SHARE
 from directory.facets import Selection, county_value
@@ -208,7 +208,7 @@ def generated_catalog(tmp_path_factory):
 
 
 @pytest.mark.parametrize("which", ["generated", "generated_catalog"])
-def test_bitmaps_and_rows_count_every_facet_as_a_plain_count_does(which, request):
+def test_bitmaps_and_rows_count_every_facet_as_a_plain_count_does(which, request, monkeypatch):
     """Both ways of counting give the plain count of every facet value, for varied queries."""
     records, index = request.getfixturevalue(which)
     dense_used = sparse_used = 0
@@ -218,6 +218,9 @@ def test_bitmaps_and_rows_count_every_facet_as_a_plain_count_does(which, request
         expected = _reference(selection, records)
         by_bits, by_rows = selection.facets(dense=True), selection.facets(dense=False)
         assert by_bits == by_rows, query
+        with monkeypatch.context() as patch:  # value by value, as for a large catalog
+            patch.setattr(facet_bitmaps, "_BLOCK", 0)
+            assert selection.facets(dense=True) == by_bits
         _agrees(by_bits, expected)
         chosen = selection.facets()
         assert chosen == by_bits
