@@ -497,6 +497,8 @@ def _project(index, query):
 def _core(index, query, place):
     """The project's selection and ordering alone: what the floor does, without facet counts or the page."""
     selection = Selection(index, query, place, NOW)
+    if hasattr(selection, "first"):  # the first page as search() takes it
+        return selection.first(20)
     rows = getattr(selection, "final_rows", None)  # older code: only the whole-catalog mask
     return selection.order(np.flatnonzero(selection.final) if rows is None else rows, 20)
 
@@ -643,40 +645,65 @@ def per_row(path: Path, queries: list[Query]) -> list[float]:
     return times
 
 
-# Figures of earlier sessions, quoted from issue 15 and its session-3 brief (measured under load from other
-# engineers; ranges are repeated runs): core ÷ floor median and p95, index load, cold text median.
+# Figures of earlier sessions, quoted from issue 15 and the session-3 and session-4 briefs (measured under
+# load from other engineers; ranges are repeated runs): core ÷ floor median and p95, index load, the whole
+# search (facets and the page of results) median, and a cold text query as a whole search.
 EARLIER = {
-    10_000: {"original": "3.66x (3.89x)", "session 2": "1.83x (6.65x)", "load": "0.09 s", "text": ""},
+    10_000: {
+        "original": "3.66x (3.89x)",
+        "session 2": "1.83x (6.65x)",
+        "session 3": "1.37x (1.38x)",
+        "load": "0.05 s",
+        "whole": "",
+        "text": "3.9 ms",
+    },
     100_000: {
         "original": "4.52x (2.32x)",
         "session 2": "1.31-1.72x (1.53-2.43x)",
-        "load": "4.70 s -> 0.07-0.13 s",
-        "text": "81.5 -> 11.6-15.4 ms",
+        "session 3": "0.85x (1.04x)",
+        "load": "0.09-0.38 s",
+        "whole": "",
+        "text": "13.4 ms",
     },
     1_000_000: {
         "original": "3.77x (2.03x)",
         "session 2": "1.36x (2.73x)",
-        "load": "46.4 s -> 3.29 s",
-        "text": "319 -> 145 ms",
+        "session 3": "0.57x (1.20x)",
+        "load": "1.0-1.9 s",
+        "whole": "96.8 ms",
+        "text": "169 ms",
     },
 }
 
 
 def summary(rows: list[tuple[int, dict]]) -> None:
     """The issue's table: the figures measured now beside the earlier ones."""
-    print("\ncore / floor, median (p95); index load from the cache; RSS after load; cold text median")
+    blank = {"original": "", "session 2": "", "session 3": "", "load": "", "whole": "", "text": ""}
+    print("\ncore / floor and whole search / floor, median (p95); index load from the cache; RSS after load")
     print(
-        f"  {'records':>9} | {'original':>14} | {'session 2':>24} | {'now':>14} |"
-        f" {'load before':>22} | {'now':>7} | {'RSS':>7} | {'cold text before':>20} | {'now':>8}"
+        f"  {'records':>9} | {'core: session 3':>15} | {'now':>14} | {'whole: now':>14} |"
+        f" {'whole median before':>19} | {'now (p95)':>16} | {'load before':>11} | {'now':>7} | {'RSS':>7}"
     )
     for n, r in rows:
-        old = EARLIER.get(n, {"original": "", "session 2": "", "load": "", "text": ""})
-        core, floor = r["engines"]["core"], r["engines"]["floor"]
+        old = EARLIER.get(n, blank)
+        core, floor, whole = r["engines"]["core"], r["engines"]["floor"], r["engines"]["project"]
         now = f"{core['median'] / floor['median']:.2f}x ({core['p95'] / floor['p95']:.2f}x)"
+        whole_ratio = f"{whole['median'] / floor['median']:.2f}x ({whole['p95'] / floor['p95']:.2f}x)"
+        whole_now = f"{whole['median']:.1f} ({whole['p95']:.1f}) ms"
         print(
-            f"  {n:>9,} | {old['original']:>14} | {old['session 2']:>24} | {now:>14} |"
-            f" {old['load']:>22} | {r['load_s']:>5.2f} s | {r['rss_mb']:>4.0f} MB |"
-            f" {old['text']:>20} | {r['cold_text']['median']:>5.1f} ms"
+            f"  {n:>9,} | {old['session 3']:>15} | {now:>14} | {whole_ratio:>14} | {old['whole']:>19} |"
+            f" {whole_now:>16} | {old['load']:>11} | {r['load_s']:>5.2f} s | {r['rss_mb']:>4.0f} MB"
+        )
+    print("\ncold text (the index's text cache emptied before each query), median (p95)")
+    print(
+        f"  {'records':>9} | {'whole search before':>19} | {'whole search now':>18} | {'text step alone now':>20}"
+    )
+    for n, r in rows:
+        old = EARLIER.get(n, blank)
+        c, m = r["cold_text"], r["text_mask"]
+        print(
+            f"  {n:>9,} | {old['text']:>19} | {c['median']:>6.1f} ({c['p95']:>5.1f}) ms |"
+            f" {m['median']:>7.2f} ({m['p95']:>5.2f}) ms"
         )
 
 
@@ -742,9 +769,10 @@ def main() -> int:
             print(f"  project/floor per query, median of ratios: {r['per_query_ratio']:.2f}x")
             c, m = r["cold_text"], r["text_mask"]
             print(
-                f"  cold text search: median {c['median']:.1f} ms, p95 {c['p95']:.1f}, worst {c['worst']:.1f};"
-                f" text mask alone: median {m['median']:.1f} ms, worst {m['worst']:.1f}"
+                f"  cold text, whole search: median {c['median']:.1f} ms, p95 {c['p95']:.1f}, worst {c['worst']:.1f};"
+                f" text step alone: median {m['median']:.2f} ms, worst {m['worst']:.1f}"
             )
+            print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             if n <= 100_000 and args.per_row:
                 slow = per_row(path, make_queries(args.per_row))
                 print(

@@ -40,6 +40,7 @@ _COLUMNS = (
     "date_basis",
     "county",
     "state",
+    "source",  # for the Catalog page's figures (directory.catalog_stats.IndexFigures)
 )
 _NO_DATE = -(10**6)  # day number of an unreadable as_of: older than any "verified within"
 
@@ -105,7 +106,11 @@ class _Multi:
             filled = np.flatnonzero(counts > 0) if n else np.zeros(0, dtype=np.int64)
             if len(filled):  # a record's values are distinct, so their sum is their union
                 bits[filled] = np.add.reduceat(pair_bits, self.offsets[filled])
-            self.bits = bits
+            # The narrowest integer that holds every value's bit: a language set is one byte per record.
+            width = next(
+                t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if len(self.labels) <= t(0).nbytes * 8
+            )
+            self.bits = bits.astype(width)
 
     def codes_for(self, wanted: Iterable[str]) -> list[int]:
         return [self.lookup[w.casefold()] for w in wanted if w.casefold() in self.lookup]
@@ -114,7 +119,7 @@ class _Multi:
         """Which records (or which of `rows`) hold any of `wanted`."""
         codes = self.codes_for(wanted)
         if self.bits is not None:
-            want = np.uint64(sum(1 << c for c in set(codes)))
+            want = self.bits.dtype.type(sum(1 << c for c in set(codes)))
             bits = self.bits if rows is None else self.bits[rows]
             return (bits & want) != 0
         if rows is not None:

@@ -5,23 +5,31 @@ The cache is one uncompressed `.npz` next to the catalog ("catalog.db.index.npz"
 of a `SearchIndex`, and in one JSON entry the few small Python values (value labels, area lists). It
 holds nothing but what the catalog holds. A cache that is missing, damaged, from other code or for
 another catalog state is rebuilt; a folder that cannot be written to simply goes without one.
+
+Each array's data starts on a 64-byte boundary of the file (padding in the zip entry's extra field), so
+a load reads the file once into one buffer and every column is a view of it: no copy per array and no
+checksum pass (at a million records 0.45 s of the 0.96 s `np.load` took). The file is read, not memory
+mapped: a cache file overwritten in place while mapped would crash the server that maps it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
 import sqlite3
+import struct
 import tempfile
 import threading
+import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-FORMAT = "search-index-7"  # bump whenever SearchIndex's columns change: older caches are then rebuilt
+FORMAT = "search-index-11"  # bump whenever SearchIndex's columns change: older caches are then rebuilt
 SUFFIX = ".index.npz"
 _SKIP = {"_lock", "_fts_cache", "_catalog", "_records", "_haystack", "_haystack_offsets", "_constant"}
 _log = logging.getLogger(__name__)
@@ -135,7 +143,7 @@ def save(index, catalog, key: str) -> bool:
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as out:
-                np.savez(out, **arrays)
+                _write_aligned(out, arrays)
             os.chmod(temporary, 0o644)  # readable like the catalog beside it (mkstemp makes it private)
             os.replace(temporary, path)  # readers see the old file or the new one, never half of one
         finally:
@@ -156,14 +164,22 @@ def load(cls, catalog, key: str):
     if path is None or not path.exists():
         return None
     try:
-        with np.load(path, allow_pickle=False) as data:
-            header = json.loads(data["__meta__"].tobytes())
-            if header.get("key") != key:
-                return None
-            arrays = {name: data[name] for name in data.files if name != "__meta__"}
+        found = _read_aligned(path, key)
+        if found is None:
+            return None
+        header, arrays = found
         index = cls.__new__(cls)
         _restore(index, "", header["fields"], arrays)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        json.JSONDecodeError,
+        zipfile.BadZipFile,
+        struct.error,
+    ) as exc:
         _log.info("search index cache beside %s not used: %s", path, exc)
         return None
     index._lock = threading.Lock()
@@ -174,6 +190,72 @@ def load(cls, catalog, key: str):
     index._haystack_offsets = np.zeros(1, dtype=np.int64)
     index._constant = {}
     return index
+
+
+_ALIGN = 64
+_EXTRA_ID = 0xA11C  # the padding's extra-field id: zip readers skip ids they do not know
+
+
+def _write_aligned(out, arrays: dict[str, np.ndarray]) -> None:
+    """An uncompressed .npz (np.load reads it) whose arrays' data each start on a 64-byte boundary."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            data = buffer.getvalue()
+            member = f"{name}.npy"
+            start = out.tell() + 30 + len(member.encode()) + (len(data) - array.nbytes)
+            padding = 4 + (-(start + 4)) % _ALIGN
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            info.extra = struct.pack("<HH", _EXTRA_ID, padding - 4) + bytes(padding - 4)
+            archive.writestr(info, data)
+
+
+def _read_aligned(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]] | None:
+    """The header and arrays of a cache file under exactly `key` (None for another key): the file read
+    once into one buffer, each array a read-only view of it (a copy only for an entry not aligned)."""
+    with open(path, "rb") as handle:
+        with zipfile.ZipFile(handle) as archive:
+            entries = archive.infolist()
+            header = json.loads(np.lib.format.read_array(archive.open("__meta__.npy")).tobytes())
+        if header.get("key") != key:
+            return None
+        size = os.fstat(handle.fileno()).st_size
+        buffer = np.empty(size, dtype=np.uint8)
+        handle.seek(0)
+        if handle.readinto(memoryview(buffer)) != size:
+            raise ValueError("the cache file changed while it was read")
+    buffer.setflags(write=False)
+    raw = buffer.data
+    arrays: dict[str, np.ndarray] = {}
+    for entry in entries:
+        name = entry.filename.removesuffix(".npy")
+        if name == "__meta__":
+            continue
+        if entry.compress_type != zipfile.ZIP_STORED:
+            raise ValueError(f"compressed entry {entry.filename}")
+        names, extras = struct.unpack("<HH", raw[entry.header_offset + 26 : entry.header_offset + 30])
+        start = entry.header_offset + 30 + names + extras
+        stream = io.BytesIO(raw[start : start + min(entry.file_size, 65536)])
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ValueError(f"entry {entry.filename} is in .npy format {version}")
+        if dtype.hasobject:
+            raise ValueError(f"entry {entry.filename} holds Python objects")
+        offset = start + stream.tell()
+        count = int(np.prod(shape, dtype=np.int64))
+        if offset + count * dtype.itemsize > start + entry.file_size:
+            raise ValueError(f"entry {entry.filename} is cut short")
+        array = np.frombuffer(raw, dtype=dtype, count=count, offset=offset)
+        if offset % _ALIGN:
+            array = array.copy()  # a file written some other way: still read, at the cost of a copy
+        arrays[name] = array.reshape(shape, order="F" if fortran else "C")
+    return header, arrays
 
 
 def _restore(obj, prefix: str, fields: dict, arrays: dict) -> None:

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
-from directory import index_cache, schedule, wordlist
+from directory import facet_bitmaps, index_cache, schedule, wordlist
 from directory.columns import (
     _COLUMNS,
     _NO_DATE,
@@ -150,6 +150,7 @@ class SearchIndex:
     def __init__(self, columns: dict[str, _Factor | list], *, rowids: np.ndarray | None = None) -> None:
         self._lock = threading.Lock()
         self.from_cache = False  # True when the columns were read from the cache beside the catalog
+        self.catalog_version: int | None = None  # the store's version the index was read at (from_catalog)
         self._fts_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._catalog = None
         self._records: list[Resource] | None = None
@@ -178,6 +179,7 @@ class SearchIndex:
             "date_basis",
             "county",  # with "state", the county filter's values (directory.facets.county_value)
             "state",
+            "source",
         ):
             factor: _Factor = columns[name]
             self.single_columns[name] = (
@@ -211,6 +213,8 @@ class SearchIndex:
         as_of: _Factor = columns["as_of"]
         days = np.array([_day_number(u) for u in as_of.uniques], dtype=np.int32)
         self.as_of_days = days[as_of.codes()] if n else np.zeros(0, dtype=np.int32)
+        # The date as written, whatever its basis: the Catalog page counts the ages of every record.
+        self.as_of_written_days = self.as_of_days.copy()
         # An undated row's as_of is the day it was added, not a confirmation: "verified within" and the
         # "most recently verified" sort treat it as having no date.
         self.as_of_days[self.is_any("date_basis", ("added",))] = _NO_DATE
@@ -218,8 +222,11 @@ class SearchIndex:
         order = sorted(range(n), key=folded.__getitem__)
         self.name_rank = np.empty(n, dtype=np.int64)
         self.name_rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+        self.name_order = np.array(order, dtype=np.int32 if n < 2**31 else np.int64)  # rows by name
         self._build_slots(columns["schedule"], n)
         self._prepare()
+        # Which records hold each facet value, as bitmaps: facets over many matches count from these.
+        self.facet_words, self.facet_groups, self.facet_labels = facet_bitmaps.build(self)
 
     def _build_slots(self, factor: _Factor, n: int) -> None:
         parsed = []
@@ -275,6 +282,13 @@ class SearchIndex:
         self._constant: dict[tuple, np.ndarray] = {}
         self.contiguous = self.rowids is not None and (
             len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
+        )
+
+    def facet_bitmaps(self) -> facet_bitmaps.FacetBitmaps | None:
+        """The facet values' bitmaps (None for an index made without them)."""
+        words = getattr(self, "facet_words", None)
+        return (
+            None if words is None else facet_bitmaps.from_parts(words, self.facet_groups, self.facet_labels)
         )
 
     def constant(self, column: str, values: tuple[str, ...]) -> np.ndarray:
@@ -364,6 +378,7 @@ class SearchIndex:
         many times it is asked (a warm-up at start, then the app).
         """
         key = index_cache.catalog_key(catalog) if cache else None
+        version = catalog.version() if callable(getattr(catalog, "version", None)) else None
         if key and shared:
             held = index_cache.recall(catalog, key)
             if held is not None:
@@ -373,6 +388,9 @@ class SearchIndex:
             index.from_cache = True
         else:
             index = cls._read_catalog(catalog)
+            index.catalog_version = (
+                version  # read before the rows: an import in between makes them newer, never older
+            )
             if key:
                 index_cache.save(index, catalog, key)
         if key and shared:
@@ -525,23 +543,22 @@ def search(
     if message:
         return SearchResults(message=message, description=description)
     plan = Selection(index, query, place, now)
-    rows = plan.final_rows
     offset = max(int(offset or 0), 0)
-    ordered = plan.order(rows, None if limit is None else offset + max(int(limit), 0))
+    ordered = plan.first(None if limit is None else offset + max(int(limit), 0))
     results = _results(plan, ordered[offset:], now)
     unconfirmed = 0
-    if not len(rows) and not query.include_unconfirmed:
+    if not plan.total and not query.include_unconfirmed:
         wider = dataclasses.replace(query, include_unconfirmed=True)
-        unconfirmed = len(Selection(index, wider, place, now).final_rows)
+        unconfirmed = Selection(index, wider, place, now).total
     found = SearchResults(
         results=results,
-        total=len(rows),
+        total=plan.total,
         facets=plan.facets(),
         place=place,
         message="",
         description=description,
         unconfirmed_matches=unconfirmed,
-        relaxed=plan.relaxed() if not len(rows) else {},
+        relaxed=plan.relaxed() if not plan.total else {},
     )
     if asks_for_meetings(query):
         add_meeting_help(found, plan, _results)

@@ -10,6 +10,7 @@ from components.shell import require_shell
 from directory import catalog_admin as admin
 from directory import curation, refresh
 from directory import settings as network
+from directory.catalog_stats import page_figures
 from directory.words import language, md, t, using, vocab
 
 require_shell()
@@ -26,11 +27,13 @@ BADGE = {"applied": "green", "refused": "orange", "dry_run": "blue", "not_modifi
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def statistics(path: str, version: float, _catalog, lang: str) -> tuple[dict, pd.DataFrame]:
+def statistics(path: str, version: float, _catalog, _index, lang: str) -> tuple[dict, pd.DataFrame]:
     """The catalog's stats and a county × kind table (kinds named in `lang`, a key of the cache, so one
-    visitor's language is never served to another), recomputed only when the file changes."""
+    visitor's language is never served to another), recomputed only when the catalog version changes.
+    Counted from the search index the app holds for this version; no record is built."""
+    figures = page_figures(_catalog, _index)
     with using(lang):
-        return _catalog.stats(), admin.county_kinds(_catalog)  # counted in SQL: no records are built
+        return figures.stats(), admin.county_kinds(figures)
 
 
 def counts(title: str, values: dict, field: str) -> None:
@@ -83,18 +86,21 @@ def apply_feed(check: admin.FeedCheck, force: bool) -> None:
     st.rerun()  # the statistics above must show the new catalog
 
 
-stats, by_county = statistics(str(catalog.path), admin.catalog_version(catalog), catalog, language())
+version = admin.catalog_version(catalog)
+stats, by_county = statistics(str(catalog.path), version, catalog, state.get("search_index"), language())
 st.title(t("catalog.title"))
 st.markdown(t("catalog.total", count=stats["total"], located=stats["with_coordinates"]))
-for column, (field, title) in zip(st.columns(4), GROUPS.items()):
+# Two tables a row: four in one row cut off the counts of the long kind and source names.
+for column, (field, title) in zip([*st.columns(2), *st.columns(2)], GROUPS.items()):
     with column:
         counts(t(title), stats[field], field)
 if not by_county.empty:
     st.markdown(f"**{t('catalog.kinds_by_county')}**")
     top = by_county.loc[by_county.sum(axis=1).sort_values(ascending=False).index[:15]].copy()
     top.columns.name, top.index.name = t("catalog.axis_kind"), t("catalog.axis_county")
+    # With horizontal bars Streamlit swaps the axes: x_label names the counties (drawn down the side).
     st.bar_chart(
-        top, horizontal=True, stack=True, x_label=t("catalog.count"), y_label=t("catalog.axis_county")
+        top, horizontal=True, stack=True, x_label=t("catalog.axis_county"), y_label=t("catalog.count")
     )
 st.markdown(f"**{t('catalog.age')}**")
 ages = ["under 1 year", "1-2 years", "2-5 years", "5+ years", "unknown"]  # the buckets of Catalog.stats()
