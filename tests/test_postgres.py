@@ -153,8 +153,9 @@ def test_concurrent_searches_during_an_import_see_old_or_new_never_a_mix(pg_url)
     answers: dict[str, set] = {"meeting": set(), "after": set(), "before": set(), "index": set()}
     errors: list[BaseException] = []
     done = threading.Event()
+    rounds = [0] * 4  # the rounds each reader has finished
 
-    def reader():
+    def reader(n: int):
         with stores.open_store(pg_url, readonly=True) as store:
             while not done.is_set():
                 try:
@@ -165,16 +166,24 @@ def test_concurrent_searches_during_an_import_see_old_or_new_never_a_mix(pg_url)
                     answers["index"].add(frozenset(index.ids[i] for i in range(len(index))))
                 except BaseException as exc:  # noqa: BLE001 - any failure is what the test looks for
                     errors.append(exc)
+                rounds[n] += 1
 
-    threads = [threading.Thread(target=reader) for _ in range(4)]
+    def each_reader_finishes_a_round_after(seen: list[int]) -> None:
+        """Wait (on a busy machine as long as it takes, up to a minute) until every reader has begun and
+        finished a whole round after `seen` was taken: no fixed sleep decides what the readers see."""
+        deadline = time.monotonic() + 60
+        while any(r < s + 2 for r, s in zip(rounds, seen)) and time.monotonic() < deadline and not errors:
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
     with stores.open_store(pg_url) as store:
-        time.sleep(0.3)
+        each_reader_finishes_a_round_after([-1] * 4)  # each has read the old catalog once
         store.import_records(
             generated(500, word="After") + generated(3000, start=501, word="After"), source="t"
         )
-        time.sleep(0.3)
+        each_reader_finishes_a_round_after(list(rounds))  # and read the new one after the commit
     done.set()
     for thread in threads:
         thread.join()
