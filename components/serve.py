@@ -75,7 +75,7 @@ def warm_up() -> None:
     the ZIP and city gazetteer (zipcodes reads its whole table on the first lookup, about 1.5 s), the
     basemap files and the Care plan page's modules. Not streamlit_folium: declared from here, even once the
     runtime exists, its component is unknown to the server (404); the map view imports it when first drawn."""
-    from directory import geo, maps, phones, translation
+    from directory import geo, maps
 
     try:
         geo.lookup_place("60614")  # a known ZIP: loads the gazetteer
@@ -86,12 +86,12 @@ def warm_up() -> None:
         import directory.render.exports  # noqa: F401
         import directory.render.plan  # noqa: F401
 
-        warm_first_run(phones, translation)
+        warm_first_run()
     except Exception:  # noqa: BLE001 - warming is an optimisation; the page does the same work if it fails
         pass
 
 
-def warm_first_run(phones, translation) -> None:
+def warm_first_run() -> None:
     """What a session's first run did once per process, measured at 0.8-1.2 s of a 1.9 s first run:
     the Find page's modules, Streamlit's emoji and icon tables and their patterns (read by the first
     widget with options), PIL's image plugins (the page icon), the phone metadata, the Spanish
@@ -110,6 +110,7 @@ def warm_first_run(phones, translation) -> None:
     import directory.map_groups  # noqa: F401
     import directory.markers  # noqa: F401
     import directory.refresh  # noqa: F401
+    from directory import phones, translation
 
     Image.preinit()  # the common image formats' plugins, which reading the page icon loads
     string_util.extract_leading_icon(":material/search: Find")
