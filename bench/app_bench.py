@@ -44,7 +44,7 @@ OFFLINE_ARGS = [
     "--disable-dev-shm-usage",
 ]
 IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
-CARD = '[class*="st-key-list_add_"] button'
+CARD = "ul.ac-list button.ac-add"  # a result card's "Add" (components/result_list.js)
 MAP_MARK = ".aftercare-marker, .aftercare-cluster, .leaflet-interactive"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 NEAR = "60614"

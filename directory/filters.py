@@ -21,6 +21,7 @@ from directory.words import (
     kind_text,
     md,
     md_link,
+    safe_url,
     subcategory_text,
     t,
     vocab,
@@ -211,43 +212,72 @@ class CardText:
     caption: str
 
 
-def _phone_link(phone: str) -> str:
+@dataclass(frozen=True)
+class CardParts:
+    """What a result card says, as plain (unescaped) text and links, for a renderer that escapes it itself
+    (the result list in the browser sets it as text, never as HTML). Links hold only allowed addresses."""
+
+    name: str
+    kind: str
+    distance: str
+    badges: tuple[tuple[str, str], ...]  # (text, colour)
+    lines: tuple[str, ...]  # when, where, kind of care; the empty ones left out
+    links: tuple[tuple[str, str], ...]  # (label, URL): the next step or phones, website, join, directions
+    caption: str  # source and as-of, and how sure the listing is
+
+
+def _phone_link(phone: str) -> tuple[str, str]:
     """ "Text HOME to 741741" for a line that takes text messages, "Call (833) 234-6343" otherwise."""
     parsed = phones.try_parse(phone)
     if parsed is not None and parsed.kind == "sms":
         key = "card.text_word" if parsed.keyword else "card.text"
-        return md_link(t(key, keyword=parsed.keyword, number=parsed.national), parsed.href())
-    return md_link(t("card.call", phone=phone), maps.tel_url(phone))
+        return t(key, keyword=parsed.keyword, number=parsed.national), parsed.href()
+    return t("card.call", phone=phone), maps.tel_url(phone)
 
 
-def card_text(result, now: datetime) -> CardText:
+def card_parts(result, now: datetime) -> CardParts:
     """The card of one search result: name, kind and distance; badges; when, where and links; provenance."""
     r = result.resource
-    head = f"**{md(r.name)}**  \n{md(kind_text(r))}"
-    if result.distance_label:
-        head += f" · **{md(result.distance_label)}**"
     sure = certainty(r, now)
     badges = []
     if r.verification == "unconfirmed":
         badges.append((t("age.unconfirmed"), "orange"))
     if r.status != "active":
         badges.append((t("card.closed" if r.status == "temporarily_closed" else "card.inactive"), "red"))
-    lines = [md(x) for x in (when_text(r, result.next_start, now), where_text(r), care_text(r)) if x]
+    lines = tuple(x for x in (when_text(r, result.next_start, now), where_text(r), care_text(r)) if x)
     links = [_phone_link(p) for p in r.phones[:2]]
     step = next_step(r)
     if step is not None:  # no phone: say so and where to look, never a blank
-        links.insert(0, md_link(step.words, step.url))
-    links += [md_link(t("card.website"), r.website), md_link(t("card.join"), r.conference_url)]
-    links.append(md_link(t("card.directions"), maps.directions_url(r)))
-    lines.append(" · ".join(x for x in links if x))
+        links.insert(0, (step.words, step.url))
+    links += [(t("card.website"), r.website), (t("card.join"), r.conference_url)]
+    links.append((t("card.directions"), maps.directions_url(r)))
     # An undated listing's as_of is the day it was added: its certainty words say so, not "as of".
     source = (
         t("card.source_only", source=source_name(r.source))
         if r.date_basis == "added"
         else (t("card.source", source=source_name(r.source), as_of=r.as_of))
     )
-    caption = md(source + " · " + sure.words)
-    return CardText(head, tuple(badges), "  \n".join(x for x in lines if x), caption)
+    return CardParts(
+        name=r.name,
+        kind=kind_text(r),
+        distance=result.distance_label or "",
+        badges=tuple(badges),
+        lines=lines,
+        links=tuple((label, url) for label, url in links if safe_url(url)),
+        caption=source + " · " + sure.words,
+    )
+
+
+def card_text(result, now: datetime) -> CardText:
+    """The card of one search result as markdown (the map's cards and the tests read it): `card_parts`
+    with every catalog word escaped."""
+    parts = card_parts(result, now)
+    head = f"**{md(parts.name)}**  \n{md(parts.kind)}"
+    if parts.distance:
+        head += f" · **{md(parts.distance)}**"
+    lines = [md(x) for x in parts.lines]
+    lines.append(" · ".join(md_link(label, url) for label, url in parts.links))
+    return CardText(head, parts.badges, "  \n".join(x for x in lines if x), md(parts.caption))
 
 
 def relaxed_lines(relaxed: Mapping[str, int]) -> list[str]:

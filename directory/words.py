@@ -940,6 +940,9 @@ ENGLISH: dict[str, str] = {
     "describe.days_time": "{days} {time}",
     "describe.days_times": "{days}, {times}",
     "describe.in_counties": "in {counties}",
+    # --- session 5: the result cards drawn as one list (components/result_list.py) ---
+    # The accessible name of the list of result cards (a screen reader says "Results, list, 20 items").
+    "find.results_label": "Results",
 }
 
 
@@ -1042,12 +1045,18 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", cleaned)
 
 
+def safe_url(url: str | None) -> bool:
+    """Whether a catalog address may become a link: http(s), tel:, sms: or geo:, with no space, quote or
+    angle bracket in it (no javascript:, data: or an address that breaks out of an attribute)."""
+    return bool(re.match(r"^(https?://|tel:|sms:|geo:)[^\s<>\"'`]*$", url or ""))
+
+
 def md_link(label_text: str, url: str) -> str:
     """A markdown link whose label is escaped and whose URL must be http(s), tel:, sms: or geo:; "" otherwise."""
-    if not re.match(r"^(https?://|tel:|sms:|geo:)[^\s<>\"'`]*$", url or ""):
+    if not safe_url(url):
         return ""
-    safe_url = url.replace("(", "%28").replace(")", "%29")
-    return f"[{md(label_text)}]({safe_url})"
+    quoted = url.replace("(", "%28").replace(")", "%29")
+    return f"[{md(label_text)}]({quoted})"
 
 
 def clock(hhmm: str, lang: str | None = None) -> str:

@@ -5,6 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 from components import locate
+from components.result_list import result_list
 from components.shell import current_language, fragment, require_shell
 from directory import filters, geo, map_groups, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
@@ -64,17 +65,21 @@ def card(result, now: datetime, where: str) -> None:
         st.button(label, key=f"{where}_add_{rid}", on_click=add, args=(rid, where == "map"), disabled=listed)
 
 
+def cards(results, now: datetime, where: str, label: str) -> None:
+    """A group of result cards, drawn as one element (components/result_list.py)."""
+    listed = lambda rid: rid in state["referral_list"]  # noqa: E731
+    result_list(results, now, key=f"{where}_cards", listed=listed, on_add=add, label=label)
+
+
 def more_meetings(found, now: datetime) -> None:
     """Fewer than five confirmed meetings: the unconfirmed ones inline, online ones, each fellowship's finder."""
     if found.unconfirmed_meetings:
         st.subheader(t("meetings.unconfirmed_title"))
         st.caption(t("meetings.unconfirmed_intro", count=MEETINGS_ENOUGH))
-        for result in found.unconfirmed_meetings:
-            card(result, now, "unconfirmed")
+        cards(found.unconfirmed_meetings, now, "unconfirmed", t("meetings.unconfirmed_title"))
     if found.online_meetings:
         st.subheader(t("meetings.online_title"))
-        for result in found.online_meetings:
-            card(result, now, "online")
+        cards(found.online_meetings, now, "online", t("meetings.online_title"))
     if found.meeting_finders:
         place = found.place.label if found.place else t("meetings.no_place")
         st.subheader(t("meetings.finders_title", place=md(place)))
@@ -246,8 +251,7 @@ st.radio(t("find.view"), ["list", "map"], key="f_view", format_func=lambda v, la
          label_visibility="collapsed")  # fmt: skip
 
 if not as_map:
-    for result in found.results:
-        card(result, now, "list")
+    cards(found.results, now, "list", t("find.results_label"))
     more_meetings(found, now)
     # Under the cards: on a phone the first result stays on the first screen.
     room = MAX_ITEMS - len(state["referral_list"])

@@ -6,6 +6,7 @@ test"; phone numbers use the 555-01xx range reserved for fiction; web addresses 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from directory.catalog import Catalog
@@ -130,9 +131,49 @@ def new_app(tmp_path: Path, monkeypatch, *, env: dict[str, str] | None = None):
     return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
 
 
+def result_cards(at) -> list[dict]:
+    """The result cards the page drew (components/result_list.py), each as the data the browser draws."""
+    from components.result_list import NAME
+
+    found = []
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == NAME:
+            found += json.loads(element.proto.json)["cards"]
+    return found
+
+
+def card_words(card: dict) -> str:
+    """A card's words as one string: name, kind, distance, badges, lines, link labels and addresses, caption."""
+    links = [f"{label} <{url}>" for label, url in card["links"]]
+    badges = [text for text, _ in card["badges"]]
+    return "\n".join(
+        [card["name"], card["kind"], card["distance"], *badges, *card["lines"], *links, card["caption"]]
+    )
+
+
 def markdown_text(at) -> str:
-    """Everything the page wrote as markdown or captions, one string (for `in` checks)."""
-    return "\n".join(e.value for e in [*at.markdown, *at.caption])
+    """Everything the page wrote as markdown or captions, and the result cards' words, one string (for `in`
+    checks)."""
+    return "\n".join([*(e.value for e in [*at.markdown, *at.caption]), *map(card_words, result_cards(at))])
+
+
+def press_card(at, resource_id: str, action: str = "add"):
+    """Press "Add" (or follow "Details") on a result card, as the browser reports it: the cards' element
+    sends a trigger event ({"event": action, "value": id}) with the next run. Returns the app after that run."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    from components.result_list import NAME
+
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == NAME:
+            ids = [c["id"] for c in json.loads(element.proto.json)["cards"]]
+            if resource_id in ids:
+                states = at._tree.get_widget_states()
+                trigger = states.widgets.add()
+                trigger.id = _make_trigger_id(element.proto.id, "events")
+                trigger.json_trigger_value = json.dumps([{"event": action, "value": resource_id}])
+                return at._run(widget_state=states)
+    raise AssertionError(f"no result card for {resource_id}")
 
 
 def open_page(at, page: str, **params: str):

@@ -3,6 +3,7 @@ one on an English screen; the browser's language as the default; the spoken-lang
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -11,7 +12,7 @@ from google.protobuf.message import Message
 
 from directory import words
 from directory.sources import credits_documents
-from tests.app_catalog import new_app, open_page
+from tests.app_catalog import markdown_text, new_app, open_page
 from tests.test_page_care_plan import PAGE as PLAN_PAGE
 from tests.test_page_care_plan import RecordingStorage, downloaded
 
@@ -75,13 +76,30 @@ def app(tmp_path, monkeypatch):
     return new_app(tmp_path, monkeypatch)
 
 
+COMPONENT_CODE = {"js_content", "css_content", "html_content", "js_source_path", "css_source_path"}
+
+
+def json_words(value) -> list[str]:
+    """The strings of a component's data a person reads (its ids left out)."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, dict):
+        return [w for k, v in value.items() if k != "id" for w in json_words(v)]
+    if isinstance(value, list):
+        return [w for v in value for w in json_words(v)]
+    return []
+
+
 def texts(at) -> list[str]:
     """Every string a person can read on the page: values, labels, help, options, placeholders, HTML."""
     found: list[str] = []
 
     def walk_proto(message: Message) -> None:
         for field, value in message.ListFields():
-            if field.name in SKIP_FIELDS:
+            if field.name in SKIP_FIELDS or field.name in COMPONENT_CODE:
+                continue
+            if field.name == "json" and isinstance(value, str):  # a component's data: the result cards
+                found.extend(json_words(json.loads(value)))
                 continue
             items = value if isinstance(value, Sequence) and not isinstance(value, str) else [value]
             for item in items:
@@ -185,7 +203,7 @@ def find_page(app, **params):
 def test_the_filter_parameter_filters_the_find_page_and_keeps_the_screen_language(app):
     """?lang=es&speaks=es: a Spanish screen listing only the Spanish-speaking meeting; the URL keeps both."""
     at = find_page(app, lang="es", near="60614", speaks="es")
-    text = "\n".join(m.value for m in at.markdown)
+    text = markdown_text(at)
     assert "Generated test support group 2" in text
     assert "Generated test support group 1" not in text  # an English-speaking meeting is filtered out
     assert at.title[0].value == words.t("find.title", "es")
@@ -197,7 +215,7 @@ def test_an_old_filter_link_keeps_its_meaning(app):
     """An old shared link ?lang=Spanish still lists Spanish-speaking meetings, now as speaks=es, on a
     screen in the browser's language."""
     at = find_page(app, near="60614", lang="Spanish")
-    text = "\n".join(m.value for m in at.markdown)
+    text = markdown_text(at)
     assert "Generated test support group 2" in text
     assert "Generated test support group 1" not in text
     assert at.title[0].value == words.t("find.title", "en")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app_catalog import markdown_text, new_app
+from tests.app_catalog import markdown_text, new_app, press_card, result_cards
 
 
 @pytest.fixture
@@ -79,21 +79,55 @@ def test_empty_result_suggests_widening(app):
 
 
 def test_add_to_referral_list_from_a_card(app):
-    """The card button adds the listing to the session's referral list and the sidebar count goes up."""
+    """A card's "Add" adds the listing to the session's referral list; the card then says it is on the list,
+    and the others do not."""
     at = app.run()
-    at.button(key="list_add_test-1").click().run()
+    before = {c["id"]: c["added"] for c in result_cards(at)}
+    assert before["test-1"] is False and before["test-2"] is False
+    press_card(at, "test-1")
+    assert not at.exception
     assert at.session_state["referral_list"].ids == ["test-1"]
-    assert at.button(key="list_add_test-1").disabled
-    assert not at.button(key="list_add_test-2").disabled
+    after = {c["id"]: c["added"] for c in result_cards(at)}
+    assert after["test-1"] is True and after["test-2"] is False
+    at.run()  # a trigger lasts one run: the next run adds nothing again
+    assert at.session_state["referral_list"].ids == ["test-1"]
+
+
+def test_details_on_a_card_opens_that_listing(app):
+    """A card's "Details" opens the details page of that listing in the same session."""
+    at = app.run()
+    press_card(at, "test-2", "details")
+    assert not at.exception
+    assert at.title[0].value == "Generated test support group 2"
+    assert not result_cards(at)  # the details page, not the results
+
+
+def test_an_unknown_id_pressed_does_nothing(app):
+    """A trigger naming a listing the page did not show (a stale or forged event) adds nothing."""
+    at = app.run()
+    title = at.title[0].value
+    import json
+
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    element = next(e for e in at.get("bidi_component") if json.loads(e.proto.json)["cards"])
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "details", "value": "not-shown"}])
+    at._run(widget_state=states)
+    assert not at.exception
+    assert result_cards(at) and at.title[0].value == title  # still the results, no details page
 
 
 def test_catalog_text_is_escaped_in_cards(app):
-    """A name with markdown link syntax is shown as text, never as a link."""
+    """A name with markdown link syntax and HTML travels as plain words in the card's data (the browser sets
+    it as text) and never becomes a link: a card's links are only its phone, website and directions."""
     at = app.run()
-    text = names(at)
-    # md() also puts a WORD JOINER before "://", so Markdown does not autolink the bare address.
-    assert "\\[link\\]\\(https\u2060\\://x\\.invalid\\)" in text
-    assert "](https://x.invalid)" not in text
+    card = next(c for c in result_cards(at) if c["id"] == "test-8")
+    assert card["name"] == "Generated test 8 & 5 < 7 [link](https://x.invalid) *stars*"
+    assert all(url != "https://x.invalid" for _, url in card["links"])
+    assert all(url.startswith(("https://", "tel:", "sms:", "geo:")) for _, url in card["links"])
 
 
 def test_map_view_draws_without_exception(app):

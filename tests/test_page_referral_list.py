@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app_catalog import markdown_text, new_app, open_page
+from tests.app_catalog import markdown_text, new_app, open_page, press_card
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_reorder_note_and_remove(app):
 def test_add_then_remove_through_the_find_page(app):
     """A listing added on Find appears on the Referral list page and is gone after Remove."""
     at = app.run()
-    at.button(key="list_add_test-3").click().run()
+    press_card(at, "test-3")
     at.switch_page("pages/referral_list.py").run()
     assert "Generated test support group 3" in markdown_text(at)
     at.button(key="remove_test-3").click().run()

@@ -25,7 +25,9 @@ def base_url(shared_streamlit_server, catalog_path):
 
 
 def card_names(tab) -> list[str]:
-    return tab.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
+    return tab.locator(
+        '[data-testid="stMarkdownContainer"] strong, ul.ac-list strong.ac-name'
+    ).all_inner_texts()
 
 
 def test_map_draws_markers_offline(page, base_url, open_app, external_requests, page_errors, save_screenshot):

@@ -72,11 +72,11 @@ def test_phone_crisis_bar_switch_keeps_the_search_and_the_list(browser, base_url
         assert url_now.get("near") == "60614" and url_now.get("fel") == "NA"
         assert url_now.get("list") == "test-2"
         expect(tab.locator("html")).to_have_attribute("lang", "es")  # screen readers speak Spanish
-        card = tab.locator('[class*="st-key-list_card_test-2"]')
+        card = tab.locator('ul.ac-list li.ac-card[data-id="test-2"]')
         card.wait_for(timeout=20_000)
         expect(tab.get_by_role("textbox", name=t("find.place", "es"))).to_have_value("60614")
         assert card.get_by_role("button", name=t("card.added", "es")).is_disabled()  # still on the list
-        assert tab.locator('[class*="st-key-list_card_test-1"]').count() == 0  # still only NA meetings
+        assert tab.locator('ul.ac-list li.ac-card[data-id="test-1"]').count() == 0  # still only NA meetings
         back = tab.locator("nav.crisis-bar .crisis-bar-lang a")
         assert back.inner_text().strip() == "English"
         assert back.get_attribute("aria-label") == t("lang.switch_to", "en")
@@ -107,7 +107,7 @@ def test_desktop_sidebar_switch_keeps_the_search_and_the_list(browser, base_url,
         assert url_now.get("lang") == "es" and url_now.get("near") == "60614" and url_now.get("fel") == "AA"
         assert url_now.get("list") == "test-1"
         assert sidebar.get_by_text(t("sidebar.list_count", "es", count=1)).count() == 1
-        assert tab.locator('[class*="st-key-list_card_test-2"]').count() == 0  # still only AA meetings
+        assert tab.locator('ul.ac-list li.ac-card[data-id="test-2"]').count() == 0  # still only AA meetings
         # Choices whose words changed keep their values on screen: the distance and the list view.
         expect(tab.locator(".st-key-f_radius input")).to_have_value(t("find.miles", "es", miles="10"))
         expect(tab.get_by_role("radio", name=t("view.list", "es"))).to_be_checked()
@@ -149,7 +149,7 @@ def test_spanish_screenshots(browser, base_url, external_requests, viewport):
     )
     try:
         assert "lang" not in params(tab)  # the default language is not written into the link
-        tab.locator('[class*="st-key-list_card_test-1"]').wait_for(timeout=20_000)
+        tab.locator('ul.ac-list li.ac-card[data-id="test-1"]').wait_for(timeout=20_000)
         screenshot(tab, f"lang-find-es-default-{width}")
         tab.goto(f"{base_url}/care-plan?lang=es", wait_until="domcontentloaded")
         tab.get_by_role("textbox", name=t("form.header.patient_initials", "es")).wait_for(timeout=20_000)

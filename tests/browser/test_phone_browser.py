@@ -121,7 +121,7 @@ def test_phone_shows_results_on_the_first_screen(browser, base_url, external_req
     """At 390x844 the first result card starts on the first screen, with filters behind one control."""
     context, tab = opened(browser, external_requests, base_url, *PAGES[0][1:], PHONE)
     try:
-        first = tab.locator('[class*="st-key-list_card_"]').first.bounding_box()
+        first = tab.locator("ul.ac-list li.ac-card").first.bounding_box()
         assert first and first["y"] + 120 < PHONE["height"]  # its name and kind are readable
         assert tab.get_by_text("Filters (0)").count() == 1
         assert tab.get_by_role("tab", name="When").is_visible() is False

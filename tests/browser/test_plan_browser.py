@@ -47,7 +47,7 @@ def pdf_text(data: bytes, tmp_path, name: str) -> str:
 
 
 def add_from_card(tab, resource_id: str, count: int) -> None:
-    tab.locator(f".st-key-list_add_{resource_id} button").click()
+    tab.locator(f'ul.ac-list li.ac-card[data-id="{resource_id}"] button.ac-add').click()
     tab.get_by_text(f"Referral list ({count})").wait_for(timeout=15_000)
 
 

@@ -23,7 +23,7 @@ def base_url(shared_streamlit_server, catalog_path):
 
 
 def add(tab, resource_id: str, count: int) -> None:
-    tab.locator(f".st-key-list_add_{resource_id} button").click()
+    tab.locator(f'ul.ac-list li.ac-card[data-id="{resource_id}"] button.ac-add').click()
     tab.get_by_text(f"Referral list ({count})").wait_for(timeout=15_000)
 
 

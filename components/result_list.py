@@ -1,0 +1,77 @@
+"""The Find page's result cards as one element: a Streamlit component (st.components.v2) drawn in the page
+itself, no iframe.
+
+Drawn with Streamlit's own elements, a card was four (its border, its words, "Details" and "Add"), and a
+results page of twenty to thirty-two cards was 80 to 128 of the page's 200 messages: the browser's work per
+message made a filter click about 0.5 s. As one element the cards cost one message (issue 10).
+
+The catalog's words travel as data (`directory.filters.card_parts`) and the browser sets them as text; the
+links are checked on both sides. "Add" and "Details" come back as trigger events: "add" adds the listing
+(the callback given), "details" opens its details page in this tab. A "Details" link is a real link, so it
+also opens in a new tab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from directory import filters
+from directory.words import t
+
+HERE = Path(__file__).parent
+NAME = "aftercare.result_list"
+DETAILS_PAGE = "pages/details.py"
+_mount = st.components.v2.component(
+    NAME,
+    js=(HERE / "result_list.js").read_text(encoding="utf-8"),
+    css=(HERE / "result_list.css").read_text(encoding="utf-8"),
+    isolate_styles=False,
+)
+
+
+def card_data(result, now: datetime, added: bool) -> dict:
+    """One card as the browser draws it: plain words (never HTML) and checked links."""
+    parts = filters.card_parts(result, now)
+    return {
+        "id": result.resource.id,
+        "name": parts.name,
+        "kind": parts.kind,
+        "distance": parts.distance,
+        "badges": [list(b) for b in parts.badges],
+        "lines": list(parts.lines),
+        "links": [list(x) for x in parts.links],
+        "caption": parts.caption,
+        "added": added,
+    }
+
+
+def result_list(results, now: datetime, *, key: str, listed: Callable[[str], bool],
+                on_add: Callable[[str], None], label: str) -> None:  # fmt: skip
+    """Draw `results` as cards; "Add" calls `on_add(id)` before the rerun; "Details" switches to the
+    listing's details page. `listed(id)` tells which are on the referral list already."""
+    if not results:
+        return
+    state = st.session_state
+
+    def added() -> None:
+        chosen = (state.get(key) or {}).get("add")
+        if isinstance(chosen, str) and chosen:
+            on_add(chosen)
+
+    data = {
+        "labels": {
+            "list": label,
+            "details": t("card.details"),
+            "add": t("card.add"),
+            "added": t("card.added"),
+        },
+        "cards": [card_data(r, now, listed(r.resource.id)) for r in results],
+    }
+    shown = _mount(key=key, data=data, on_add_change=added, on_details_change=lambda: None)
+    chosen = shown.get("details")
+    if isinstance(chosen, str) and chosen in {r.resource.id for r in results}:
+        st.switch_page(DETAILS_PAGE, query_params={"id": chosen})
