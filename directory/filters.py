@@ -18,6 +18,7 @@ from directory.sources import source_name
 from directory.translation import ENGLISH, language
 from directory.words import (
     care_text,
+    distance_words,
     kind_text,
     md,
     md_link,
@@ -260,7 +261,7 @@ def card_parts(result, now: datetime) -> CardParts:
     return CardParts(
         name=r.name,
         kind=kind_text(r),
-        distance=result.distance_label or "",
+        distance=distance_words(result.distance_label),
         badges=tuple(badges),
         lines=lines,
         links=tuple((label, url) for label, url in links if safe_url(url)),

@@ -13,7 +13,7 @@ from datetime import datetime
 from directory.geo import Place
 from directory.meetings import MEETINGS_ENOUGH, Finder
 from directory.search import Query, Result, SearchResults, search
-from directory.words import md, md_link, t, where_text
+from directory.words import distance_words, md, md_link, t, where_text
 
 RADII = (10.0, 25.0, 50.0, 100.0)
 NALOXONE = (
@@ -82,7 +82,9 @@ def picks_for_section(index, place: Place | None, section: str, *, limit: int = 
                 if r.verification == "unconfirmed"
                 else "plan.nearest_meeting"
             )
-            out.append(Pick(result, t(key, name=r.name, distance=result.distance_label or r.city)))
+            out.append(
+                Pick(result, t(key, name=r.name, distance=distance_words(result.distance_label) or r.city))
+            )
         return out
     if section not in FOR_SECTION:
         return []
@@ -90,7 +92,7 @@ def picks_for_section(index, place: Place | None, section: str, *, limit: int = 
     out = []
     for result in nearest(index, place, kinds, limit=limit):
         r = result.resource
-        distance = result.distance_label or t("meetings.no_place")
+        distance = distance_words(result.distance_label) or t("meetings.no_place")
         out.append(Pick(result, t(key, name=r.name, where=where_text(r) or r.city, distance=distance)))
     return out
 

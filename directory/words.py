@@ -943,6 +943,12 @@ ENGLISH: dict[str, str] = {
     # --- session 5: the result cards drawn as one list (components/result_list.py) ---
     # The accessible name of the list of result cards (a screen reader says "Results, list, 20 items").
     "find.results_label": "Results",
+    # In place of a distance on a card: how a listing reaches a person wherever they are.
+    "card.reach_online": "online",
+    "card.reach_phone": "by phone",
+    "card.reach_statewide": "statewide",
+    "card.reach_national": "national",
+    "card.reach_area": "serves this area",
 }
 
 
@@ -1049,6 +1055,23 @@ def safe_url(url: str | None) -> bool:
     """Whether a catalog address may become a link: http(s), tel:, sms: or geo:, with no space, quote or
     angle bracket in it (no javascript:, data: or an address that breaks out of an attribute)."""
     return bool(re.match(r"^(https?://|tel:|sms:|geo:)[^\s<>\"'`]*$", url or ""))
+
+
+# The search's words for a listing that reaches a person anywhere (directory/search.py), in place of a distance.
+_REACH = {
+    "online": "card.reach_online",
+    "by phone": "card.reach_phone",
+    "statewide": "card.reach_statewide",
+    "national": "card.reach_national",
+    "serves this area": "card.reach_area",
+}
+
+
+def distance_words(label: str | None, lang: str | None = None) -> str:
+    """A result's distance label in the screen's language: "0.5 mi" stays (numbers read the same), "national"
+    becomes "nacional"."""
+    label = label or ""
+    return t(_REACH[label], lang) if label in _REACH else label
 
 
 def md_link(label_text: str, url: str) -> str:

@@ -76,3 +76,18 @@ def test_kinds_of_place_reach_the_screen_in_words(key, words):
     """A subcategory key is never shown raw ("moud provider"): acronyms in capitals, a capital first."""
     item = next(f for f in filters.FILTERS if f.name == "subcategories")
     assert filters.label_func(item.name)(key) == words
+
+
+def test_a_card_says_how_a_remote_listing_reaches_in_the_screen_language():
+    """A national line's card says "national" on an English screen and "nacional" on a Spanish one, never
+    the search's English word on a Spanish screen; a distance in miles reads the same in both."""
+    from directory import translation
+    from directory.search import Result
+
+    line = Resource(id="n1", name="A national line", category="crisis_line", source="s", source_url="https://s.invalid",
+                    as_of="2026-01-01", coverage="national", phones=("800-555-0100",))  # fmt: skip
+    now = datetime(2026, 3, 3, 12, tzinfo=TZ)
+    assert filters.card_parts(Result(line, None, "national", None), now).distance == "national"
+    with translation.using("es"):
+        assert filters.card_parts(Result(line, None, "national", None), now).distance == "nacional"
+        assert filters.card_parts(Result(line, 0.5, "0.5 mi", None), now).distance == "0.5 mi"
