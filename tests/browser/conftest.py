@@ -367,3 +367,22 @@ def open_app() -> Callable[..., None]:
         wait_for_app_idle(tab, timeout_ms)
 
     return open_
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of its tab (tests/artifacts/failed-<test>.png) and the tab's
+    URL in the report, so that a failure seen once in a whole run can be read afterwards."""
+    outcome = yield
+    report = outcome.get_result()
+    tab = item.funcargs.get("page") if report.when == "call" and report.failed else None
+    if tab is None or tab.is_closed():
+        return
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in item.name)[:120]
+        path = ARTIFACTS / f"failed-{name}.png"
+        tab.screenshot(path=str(path))
+        report.sections.append(("failure screenshot", f"{path}\nurl: {tab.url}"))
+    except Exception as error:  # the tab may be gone with the failure; the report stays as it was
+        report.sections.append(("failure screenshot", f"not taken: {error}"))
