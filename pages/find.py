@@ -299,6 +299,10 @@ def result_map(query, place, total: int, now: datetime) -> None:
     the groups counted on the server and the zoom-in note. Panning and zooming rerun this part only."""
     if not state.get("_map_live"):
         return  # a late report from a map this page no longer shows (the view or the search changed since)
+    if state.get("f_view") != "map" or filters.query_from_state(state) != state.get("_find_query"):
+        # A choice made outside the map ("List", a filter) reached the server inside the map's own rerun, and
+        # the browser sends no whole-page rerun after it: the whole page follows now.
+        st.rerun(scope="app")
     import folium  # only the map view draws with them: the list view does not wait for their import
     from streamlit_folium import st_folium
 

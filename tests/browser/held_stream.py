@@ -3,7 +3,9 @@
 `HeldStream(tab)` passes every message both ways until `hold()`: from then on the server's messages wait
 here (the page keeps showing what it had), while the page's own messages still reach the server, until
 `release()` delivers the waiting ones in order. The messages are Streamlit's protobufs (BackMsg from the
-page, ForwardMsg from the server), read here only to wait for a given one, never changed.
+page, ForwardMsg from the server), read here to wait for a given one and changed in one case only:
+`fold_next_rerun()` replays a page that sent a choice made outside a fragment inside that fragment's rerun
+and no whole-page rerun after it (seen in Chromium when a click met the map's own report).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class HeldStream:
         self.sent: list[BackMsg] = []  # every message the page sent, in order
         self.received: list[ForwardMsg] = []  # every message the server sent, held or not
         self.delivered = 0  # messages handed to the page
+        self.fold_into: str | None = (
+            None  # a fragment id: the page's next whole-page rerun is sent as its rerun
+        )
         self._page: WebSocketRoute | None = None
         tab.add_init_script(_COUNT_RECEIVED)
         tab.route_web_socket(STREAM, self._connect)
@@ -52,7 +57,15 @@ class HeldStream:
         server_side = page_side.connect_to_server()
 
         def from_page(message: str | bytes) -> None:
-            self.sent.append(BackMsg.FromString(_bytes(message)))
+            sent = BackMsg.FromString(_bytes(message))
+            if (
+                self.fold_into
+                and sent.WhichOneof("type") == "rerun_script"
+                and not sent.rerun_script.fragment_id
+            ):
+                sent.rerun_script.fragment_id, self.fold_into = self.fold_into, None
+                message = sent.SerializeToString()
+            self.sent.append(sent)
             server_side.send(message)
 
         def from_server(message: str | bytes) -> None:
@@ -64,6 +77,14 @@ class HeldStream:
 
         page_side.on_message(from_page)
         server_side.on_message(from_server)
+
+    def fold_next_rerun(self) -> None:
+        """Send the page's next whole-page rerun as a rerun of the fragment the page last reran (its widget
+        values, the new choice included, unchanged): what the page sent when a choice met a fragment's report."""
+        reruns = [m.rerun_script.fragment_id for m in self.sent if m.WhichOneof("type") == "rerun_script"]
+        fragments = [f for f in reruns if f]
+        assert fragments, "the page has rerun no fragment yet"
+        self.fold_into = fragments[-1]
 
     def hold(self) -> None:
         """From now on the server's messages wait until `release()`."""

@@ -121,3 +121,27 @@ def test_place_not_found_before_the_map_reports_shows_no_map(
     expect(page.get_by_text(re.compile("couldn't find", re.IGNORECASE)).first).to_be_visible()
     assert page.locator(MAP_FRAME).count() == 0
     assert external_requests == []
+
+
+def test_list_chosen_with_the_map_report_reruns_the_whole_page(
+    page, base_url, open_app, server_log, held, external_requests
+):
+    """Map view; "List" reaches the server inside the map's own rerun (a fragment) and no whole-page rerun
+    follows, as Chromium sent it when the click met the map's report on a busy machine: the page must still
+    become the list. Before, the map stayed with "List" selected until the next click."""
+    stream, held_map = held
+    held_map.release()
+    open_app(page, f"{base_url}/?near=60614&view=map")
+    page.frame_locator(MAP_FRAME).locator(".aftercare-marker, .aftercare-cluster").first.wait_for(
+        timeout=30_000
+    )
+    stream.wait_until(lambda: stream.fragment_reruns_sent() >= 1, "the map to report its view")
+    wait_for_app_idle(page)
+    stream.fold_next_rerun()
+    page.get_by_text("List", exact=True).first.click()
+    expect(page.get_by_text("Generated test treatment 5", exact=True)).to_be_visible(timeout=20_000)
+    wait_for_app_idle(page)
+    assert page.locator(MAP_FRAME).count() == 0
+    assert "view=map" not in page.url
+    assert stream.fold_into is None  # the choice did go out inside the map's rerun
+    assert external_requests == []
