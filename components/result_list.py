@@ -57,10 +57,12 @@ def result_list(results, now: datetime, *, key: str, listed: Callable[[str], boo
         return
     state = st.session_state
 
+    shown_key = f"_{key}_shown"  # the ids these cards showed, for the callback before the next run
+
     def added() -> None:
         chosen = (state.get(key) or {}).get("add")
-        if isinstance(chosen, str) and chosen:
-            on_add(chosen)
+        if isinstance(chosen, str) and chosen in state.get(shown_key, ()):
+            on_add(chosen)  # only a listing these cards showed: a stale or forged event adds nothing
 
     data = {
         "labels": {
@@ -71,7 +73,8 @@ def result_list(results, now: datetime, *, key: str, listed: Callable[[str], boo
         },
         "cards": [card_data(r, now, listed(r.resource.id)) for r in results],
     }
+    state[shown_key] = frozenset(r.resource.id for r in results)
     shown = _mount(key=key, data=data, on_add_change=added, on_details_change=lambda: None)
     chosen = shown.get("details")
-    if isinstance(chosen, str) and chosen in {r.resource.id for r in results}:
+    if isinstance(chosen, str) and chosen in state[shown_key]:
         st.switch_page(DETAILS_PAGE, query_params={"id": chosen})

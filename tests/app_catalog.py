@@ -157,9 +157,10 @@ def markdown_text(at) -> str:
     return "\n".join([*(e.value for e in [*at.markdown, *at.caption]), *map(card_words, result_cards(at))])
 
 
-def press_card(at, resource_id: str, action: str = "add"):
+def press_card(at, resource_id: str, action: str = "add", *, shown: bool = True):
     """Press "Add" (or follow "Details") on a result card, as the browser reports it: the cards' element
-    sends a trigger event ({"event": action, "value": id}) with the next run. Returns the app after that run."""
+    sends a trigger event ({"event": action, "value": id}) with the next run. Returns the app after that run.
+    `shown=False` sends it from the first cards element whatever the id (a stale or forged event)."""
     from streamlit.components.v2.bidi_component.main import _make_trigger_id
 
     from components.result_list import NAME
@@ -167,7 +168,7 @@ def press_card(at, resource_id: str, action: str = "add"):
     for element in at.get("bidi_component"):
         if element.proto.component_name == NAME:
             ids = [c["id"] for c in json.loads(element.proto.json)["cards"]]
-            if resource_id in ids:
+            if resource_id in ids or (not shown and ids):
                 states = at._tree.get_widget_states()
                 trigger = states.widgets.add()
                 trigger.id = _make_trigger_id(element.proto.id, "events")

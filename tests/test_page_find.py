@@ -103,21 +103,15 @@ def test_details_on_a_card_opens_that_listing(app):
 
 
 def test_an_unknown_id_pressed_does_nothing(app):
-    """A trigger naming a listing the page did not show (a stale or forged event) adds nothing."""
+    """A trigger naming a listing the page did not show (a stale or forged event) opens and adds nothing."""
     at = app.run()
     title = at.title[0].value
-    import json
-
-    from streamlit.components.v2.bidi_component.main import _make_trigger_id
-
-    element = next(e for e in at.get("bidi_component") if json.loads(e.proto.json)["cards"])
-    states = at._tree.get_widget_states()
-    trigger = states.widgets.add()
-    trigger.id = _make_trigger_id(element.proto.id, "events")
-    trigger.json_trigger_value = json.dumps([{"event": "details", "value": "not-shown"}])
-    at._run(widget_state=states)
+    press_card(at, "not-shown", "details", shown=False)
     assert not at.exception
     assert result_cards(at) and at.title[0].value == title  # still the results, no details page
+    press_card(at, "test-9999", "add", shown=False)
+    assert not at.exception
+    assert len(at.session_state["referral_list"]) == 0
 
 
 def test_catalog_text_is_escaped_in_cards(app):
