@@ -98,11 +98,17 @@ class Selection:
         self.index, self.query, self.place, self.now = index, query, place, now
         self.rows: np.ndarray | None = None  # None: every record is a candidate
         self._miles: np.ndarray | None = None  # distance of each candidate (NaN for remote and regional)
+        shown = index.shown(query.include_inactive, query.include_unconfirmed)  # one mask, made once
+        # Spanish words for kinds of help find what their English words find (issue 13).
+        text = search_terms.text_mask(index, query.text) if query.text else None
         if place is not None:
-            self._near()
+            # With text, the box keeps only the records the text (and the shown mask) keep before any
+            # distance is computed: near Chicago a 10-mile circle holds a quarter of a million-record
+            # catalog, the word a tenth of that.
+            keep = None if text is None else (text if shown is None else text & shown)
+            self._near(keep)
         rows = self.rows
         size = index.size if rows is None else len(rows)
-        shown = index.shown(query.include_inactive, query.include_unconfirmed)  # one mask, made once
         if shown is None:
             base = np.ones(size, dtype=bool)
         else:
@@ -111,8 +117,6 @@ class Selection:
             today = now.astimezone(schedule.TZ).date() if now.tzinfo else now.date()
             cutoff = _months_before(today, int(query.verified_within_months)).toordinal()
             base &= _pick(index.as_of_days, rows) >= cutoff
-        # Spanish words for kinds of help find what their English words find (issue 13).
-        text = search_terms.text_mask(index, query.text) if query.text else None
         if text is not None:
             base &= _pick(text, rows)
         self._base = base
@@ -314,9 +318,11 @@ class Selection:
             hit[by_radius[miles <= radius[by_radius]]] = True
         return regional[hit]
 
-    def _near(self) -> None:
+    def _near(self, keep: np.ndarray | None = None) -> None:
         """The candidates: records within the radius, remote ones wherever they are, and regional ones
-        whose area holds the place; fills `rows` and their distances."""
+        whose area holds the place; fills `rows` and their distances. With `keep` (a whole-catalog mask
+        every result meets, as a text search's words make it), the candidates may be only the records it
+        keeps: when it keeps fewer records than the box's latitude band holds, they are looked at alone."""
         index, place = self.index, self.place
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
@@ -324,6 +330,9 @@ class Selection:
         dlon = radius / (69.17 * max(math.cos(math.radians(place.latitude)), 0.01)) * 1.02
         low = int(np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left"))
         high = int(np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right"))
+        if keep is not None and np.count_nonzero(keep) < high - low:
+            self._near_kept(keep, radius, dlat, dlon)
+            return
         # The latitude band is one slice of the latitude-ordered columns: read in order, no gather.
         lon = index.lon_by_lat[low:high]
         box = np.flatnonzero(
@@ -350,6 +359,33 @@ class Selection:
             packed = (rows << 32) | np.arange(len(rows), dtype=np.int64)
             packed.sort()
             self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
+
+    def _near_kept(self, keep: np.ndarray, radius: float, dlat: float, dlon: float) -> None:
+        """`_near` over the records `keep` holds: the same box (the same comparisons, so the same
+        records), distances for those in it, and the rows come out ascending without a sort."""
+        index, place = self.index, self.place
+        rows = np.flatnonzero(keep)
+        lat, lon = index.latitude[rows], index.longitude[rows]
+        box = np.flatnonzero(
+            (lat >= place.latitude - dlat)
+            & (lat <= place.latitude + dlat)
+            & (lon >= place.longitude - dlon)
+            & (lon <= place.longitude + dlon)
+            & index.boxable[rows]
+        )
+        miles = haversine_miles(place.latitude, place.longitude, lat[box], lon[box])
+        inside = box[miles <= radius]
+        take = index.remote[rows]
+        take[inside] = True
+        distance = np.full(len(rows), np.nan)
+        distance[inside] = miles[miles <= radius]
+        if len(index.regional_rows):
+            area = self._in_area()  # ascending, as regional_rows is
+            regional = np.flatnonzero(index.regional[rows])
+            if len(area) and len(regional):
+                where = np.minimum(np.searchsorted(area, rows[regional]), len(area) - 1)
+                take[regional[area[where] == rows[regional]]] = True
+        self.rows, self._miles = rows[take], distance[take]
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:
