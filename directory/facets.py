@@ -82,6 +82,7 @@ def _months_before(day: date, months: int) -> date:
 
 
 _NAME_BITS = 25  # name ranks below 2**25: 33 million records
+_NAME_STEP = 1 << 16  # the most rows of the name order `Selection.first` reads at once
 _MAX_NEXT = 2**14 - 1  # sorts meetings-less records after every weekly start (at most 10079 minutes)
 
 
@@ -189,7 +190,9 @@ class Selection:
             hit = chunk[self._final[chunk]][:need]
             found.append(hit)
             need -= len(hit)
-            start, step = start + step, step * 4
+            # Growing steps, but never past _NAME_STEP: results that only begin far down the name order
+            # ("meeting" after every "clinic" and "home") would otherwise read the rest of the catalog.
+            start, step = start + step, min(step * 4, max(_NAME_STEP, 4 * limit))
         return np.concatenate(found).astype(np.int64, copy=False)
 
     # whole-catalog views ----------------------------------------------------------------------------
@@ -331,7 +334,7 @@ class Selection:
         low = int(np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left"))
         high = int(np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right"))
         if keep is not None and np.count_nonzero(keep) < high - low:
-            self._near_kept(keep, radius, dlat, dlon)
+            self._near_kept(keep, radius, low, high, dlon)
             return
         # The latitude band is one slice of the latitude-ordered columns: read in order, no gather.
         lon = index.lon_by_lat[low:high]
@@ -360,25 +363,27 @@ class Selection:
             packed.sort()
             self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
 
-    def _near_kept(self, keep: np.ndarray, radius: float, dlat: float, dlon: float) -> None:
-        """`_near` over the records `keep` holds: the same box (the same comparisons, so the same
-        records), distances for those in it, and the rows come out ascending without a sort."""
+    def _near_kept(self, keep: np.ndarray, radius: float, low: int, high: int, dlon: float) -> None:
+        """`_near` over the records `keep` holds: the same box (a record is in the latitude band when its
+        place in the latitude order lies in low:high, then the same longitude comparisons on the same
+        values), distances for those in it, and the rows come out ascending without a sort."""
         index, place = self.index, self.place
         rows = np.flatnonzero(keep)
-        lat, lon = index.latitude[rows], index.longitude[rows]
-        box = np.flatnonzero(
-            (lat >= place.latitude - dlat)
-            & (lat <= place.latitude + dlat)
-            & (lon >= place.longitude - dlon)
-            & (lon <= place.longitude + dlon)
-            & index.boxable[rows]
+        where = index.lat_rank[rows]
+        band = np.flatnonzero((where >= low) & (where < high))
+        at = where[band]
+        lon = index.lon_by_lat[at]
+        boxed = np.flatnonzero(
+            (lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable_by_lat[at]
         )
-        miles = haversine_miles(place.latitude, place.longitude, lat[box], lon[box])
-        inside = box[miles <= radius]
+        at, lon, box = at[boxed], lon[boxed], band[boxed]
+        miles = haversine_miles(place.latitude, place.longitude, index.lat_sorted[at], lon)
+        close = miles <= radius
+        inside = box[close]
         take = index.remote[rows]
         take[inside] = True
         distance = np.full(len(rows), np.nan)
-        distance[inside] = miles[miles <= radius]
+        distance[inside] = miles[close]
         if len(index.regional_rows):
             area = self._in_area()  # ascending, as regional_rows is
             regional = np.flatnonzero(index.regional[rows])
