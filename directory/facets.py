@@ -90,7 +90,8 @@ class Selection:
     """The masks of one query over one index: a base every result meets, and one mask per filter group.
 
     With a place, only the candidates are looked at: records in a box around the circle (found on the
-    index's sorted latitude), remote ones and regional ones whose area holds the place. Every mask is
+    index's sorted latitude), remote ones and regional ones whose area holds the place (with free text
+    typed, possibly only those the text keeps: `distance` is then NaN for the others). Every mask is
     over `rows` (the candidates, ascending); `final`, `base`, `distance` and `others()` give the
     whole-catalog arrays for callers that want them.
     """
@@ -228,7 +229,8 @@ class Selection:
 
     @property
     def distance(self) -> np.ndarray | None:
-        """Miles from the place for every record within the radius (NaN elsewhere); None without a place."""
+        """Miles from the place for every candidate within the radius (NaN elsewhere: with text, records
+        the text leaves out may be NaN too); None without a place."""
         if self._miles is None:
             return None
         if "distance" not in self._full:
