@@ -368,31 +368,31 @@ class Selection:
     def _near_kept(self, keep: np.ndarray, radius: float, low: int, high: int, dlon: float) -> None:
         """`_near` over the records `keep` holds: the same box (a record is in the latitude band when its
         place in the latitude order lies in low:high, then the same longitude comparisons on the same
-        values), distances for those in it, and the rows come out ascending without a sort."""
+        values), distances for those in it; remote and regional rows only where `keep` holds."""
         index, place = self.index, self.place
         rows = np.flatnonzero(keep)
-        where = index.lat_rank[rows]
-        band = np.flatnonzero((where >= low) & (where < high))
-        at = where[band]
+        # In the band when its place in the latitude order lies in low:high: one comparison of the
+        # offset from low read as unsigned (a place before low wraps round to a huge number).
+        offset = index.lat_rank[rows] - np.array(low, dtype=index.lat_rank.dtype)
+        band = np.flatnonzero(offset.view(f"u{offset.itemsize}") < high - low)
+        at = offset[band] + low
         lon = index.lon_by_lat[at]
         boxed = np.flatnonzero(
             (lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable_by_lat[at]
         )
-        at, lon, box = at[boxed], lon[boxed], band[boxed]
+        at, lon = at[boxed], lon[boxed]
         miles = haversine_miles(place.latitude, place.longitude, index.lat_sorted[at], lon)
         close = miles <= radius
-        inside = box[close]
-        take = index.remote[rows]
-        take[inside] = True
-        distance = np.full(len(rows), np.nan)
-        distance[inside] = miles[close]
+        parts = [rows[band[boxed[close]]], index.remote_rows[keep[index.remote_rows]]]
         if len(index.regional_rows):
-            area = self._in_area()  # ascending, as regional_rows is
-            regional = np.flatnonzero(index.regional[rows])
-            if len(area) and len(regional):
-                where = np.minimum(np.searchsorted(area, rows[regional]), len(area) - 1)
-                take[regional[area[where] == rows[regional]]] = True
-        self.rows, self._miles = rows[take], distance[take]
+            area = self._in_area()
+            parts.append(area[keep[area]])
+        found = np.concatenate(parts).astype(np.int64, copy=False)
+        distance = np.concatenate([miles[close], np.full(len(found) - len(parts[0]), np.nan)])
+        # Each part is ascending: a stable sort (a merge of runs) of (row, position) puts them in order.
+        packed = (found << 32) | np.arange(len(found), dtype=np.int64)
+        packed.sort(kind="stable")
+        self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:
