@@ -108,9 +108,13 @@ class Selection:
             # distance is computed: near Chicago a 10-mile circle holds a quarter of a million-record
             # catalog, the word a tenth of that.
             keep = None if text is None else (text if shown is None else text & shown)
-            self._near(keep)
+            kept = self._near(keep)
+        else:
+            kept = False
         rows = self.rows
         size = index.size if rows is None else len(rows)
+        if kept:  # every candidate is one the text and the shown mask keep
+            shown = text = None
         if shown is None:
             base = np.ones(size, dtype=bool)
         else:
@@ -323,11 +327,12 @@ class Selection:
             hit[by_radius[miles <= radius[by_radius]]] = True
         return regional[hit]
 
-    def _near(self, keep: np.ndarray | None = None) -> None:
+    def _near(self, keep: np.ndarray | None = None) -> bool:
         """The candidates: records within the radius, remote ones wherever they are, and regional ones
         whose area holds the place; fills `rows` and their distances. With `keep` (a whole-catalog mask
         every result meets, as a text search's words make it), the candidates may be only the records it
-        keeps: when it keeps fewer records than the box's latitude band holds, they are looked at alone."""
+        keeps: when it keeps fewer records than the box's latitude band holds, they are looked at alone,
+        and True is returned (every candidate then meets `keep`)."""
         index, place = self.index, self.place
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
@@ -337,7 +342,7 @@ class Selection:
         high = int(np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right"))
         if keep is not None and np.count_nonzero(keep) < high - low:
             self._near_kept(keep, radius, low, high, dlon)
-            return
+            return True
         # The latitude band is one slice of the latitude-ordered columns: read in order, no gather.
         lon = index.lon_by_lat[low:high]
         box = np.flatnonzero(
@@ -364,6 +369,7 @@ class Selection:
             packed = (rows << 32) | np.arange(len(rows), dtype=np.int64)
             packed.sort()
             self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
+        return False
 
     def _near_kept(self, keep: np.ndarray, radius: float, low: int, high: int, dlon: float) -> None:
         """`_near` over the records `keep` holds: the same box (a record is in the latitude band when its
