@@ -59,76 +59,51 @@ class FacetBitmaps:
 
     def count(self, row: int, selection: np.ndarray, scratch: Scratch | None = None) -> int:
         scratch = scratch or Scratch(len(selection))
-        both = scratch.words[: len(selection)]
-        np.bitwise_and(self.words[row], selection, out=both)
-        return scratch.popcount(len(selection))
+        np.bitwise_and(self.words[row], selection, out=scratch.words)
+        return scratch.popcount()
 
     def count_any(self, rows: Sequence[int], selection: np.ndarray, scratch: Scratch | None = None) -> int:
         """How many records of `selection` hold at least one of the values at `rows`."""
         if not len(rows):
             return 0
         scratch = scratch or Scratch(len(selection))
-        union = scratch.words[: len(selection)]
+        union = scratch.words
         np.copyto(union, self.words[rows[0]])
         for row in rows[1:]:
             union |= self.words[row]
         union &= selection
-        return scratch.popcount(len(selection))
-
-    def span(self, start: int, end: int) -> FacetBitmaps:
-        """The same bitmaps cut to words start:end (views, no copy): counts a selection packed in that span."""
-        return FacetBitmaps(self.words[:, start:end], self.groups, self.labels)
+        return scratch.popcount()
 
 
 class Scratch:
     """Buffers one facet count reuses for every value (a fresh array per value cost more than the AND
-    itself at a million records). One per count, never shared between threads; a count over fewer
-    words uses their start."""
+    itself at a million records). One per count, never shared between threads."""
 
     def __init__(self, size: int) -> None:
         self.words = np.empty(size, dtype=np.uint64)
         self.bits = np.empty(size, dtype=np.uint8)
 
-    def popcount(self, size: int | None = None) -> int:
-        size = len(self.words) if size is None else size
-        bits = self.bits[:size]
-        np.bitwise_count(self.words[:size], out=bits)
-        return int(bits.sum(dtype=np.int64))
+    def popcount(self) -> int:
+        np.bitwise_count(self.words, out=self.bits)
+        return int(self.bits.sum(dtype=np.int64))
 
 
-def place_order(index) -> tuple[np.ndarray, int]:
-    """Each record's position in the place order (records a box can hold, by latitude, then every other
-    record: remote, regional and unlocated ones) and where those others begin. A place search's
-    candidates then lie in one stretch of that order and its end, so its facets read only their words."""
-    located = index.boxable & index.has_coordinates
-    order = np.argsort(np.where(located, index.latitude, np.inf), kind="stable")
-    rank = np.empty(index.size, dtype=np.int32 if index.size < 2**31 else np.int64)
-    rank[order] = np.arange(index.size, dtype=rank.dtype)
-    return rank, int(np.count_nonzero(located))
-
-
-def build(index, rank: np.ndarray) -> tuple[np.ndarray, list[list], list[str], np.ndarray]:
+def build(index) -> tuple[np.ndarray, list[list], list[str]]:
     """The bitmaps of an index (a `directory.search.SearchIndex` being made): its words, its groups as
-    [group, start, end], its labels, and the same bitmaps in the place order `rank` gives
-    (`place_order`), in the plain form the index cache stores."""
+    [group, start, end] and its labels, in the plain form the index cache stores."""
     from directory.facets import SINGLE_GROUPS, county_column
 
     n = index.size
     rows: list[np.ndarray] = []
-    by_place: list[np.ndarray] = []
     groups: list[list] = []
     labels: list[str] = []
-    order = np.empty(n, dtype=np.int64)
-    order[rank] = np.arange(n, dtype=np.int64)
 
     def add(group: str, values: Sequence[str], masks) -> None:
         if len(values) > MAX_VALUES:
             return
         groups.append([group, len(labels), len(labels) + len(values)])
         labels.extend(values)
-        for mask in masks:
-            rows.append(pack(mask))
-            by_place.append(pack(mask[order]))
+        rows.extend(pack(mask) for mask in masks)
 
     for group, column in SINGLE_GROUPS.items():
         codes, uniques, _ = index.single_columns[column]
@@ -163,9 +138,8 @@ def build(index, rank: np.ndarray) -> tuple[np.ndarray, list[list], list[str], n
     add(ANY_TIME, [str(d) for d in range(7)], ((bits & m) != 0 for m in day_masks))
     tod_masks = [np.uint32(sum(1 << (d * 4 + t) for d in range(7))) for t in range(4)]
     add(ANY_DAY, [str(t) for t in range(4)], ((bits & m) != 0 for m in tod_masks))
-    empty = np.zeros((0, (n + 63) // 64), dtype=np.uint64)
-    words = np.stack(rows) if rows else empty
-    return words, groups, labels, (np.stack(by_place) if by_place else empty)
+    words = np.stack(rows) if rows else np.zeros((0, (n + 63) // 64), dtype=np.uint64)
+    return words, groups, labels
 
 
 def from_parts(words: np.ndarray, groups: list[list], labels: list[str]) -> FacetBitmaps:

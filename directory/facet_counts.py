@@ -19,11 +19,7 @@ DENSE_SHARE = 64  # bitmaps count a selection holding more than 1/64 of the cata
 
 class _Within:
     """One selection a facet counts within: its mask over the candidates, and lazily its whole-catalog
-    rows or its packed bitmap (`directory.facet_bitmaps.pack`), whichever way it is counted.
-
-    A place search's selection is packed in the place order (`facet_bitmaps.place_order`): its records
-    then fill one stretch of words and the end, and `spans` are those stretches with the bitmaps cut to
-    them, so a count reads only the words that can hold one of its records."""
+    rows or its packed bitmap (`directory.facet_bitmaps.pack`), whichever way it is counted."""
 
     def __init__(self, selection: Selection, mask: np.ndarray, dense: bool | None, bitmaps) -> None:
         self.selection, self.mask, self._rows = selection, mask, None
@@ -31,8 +27,7 @@ class _Within:
         if bitmaps is None:
             dense = False
         self.dense = dense if dense is not None else self.total * DENSE_SHARE > selection.index.size
-        self.bitmaps = bitmaps
-        self._spans: list[tuple] | None = None
+        self._packed: np.ndarray | None = None
 
     @property
     def rows(self) -> np.ndarray:
@@ -42,34 +37,16 @@ class _Within:
         return self._rows
 
     @property
-    def spans(self) -> list[tuple]:
-        """(bitmaps, packed selection) pairs whose counts add up to the selection's counts."""
-        if self._spans is None:
-            index = self.selection.index
+    def packed(self) -> np.ndarray:
+        if self._packed is None:
             candidates = self.selection.rows
-            rank = getattr(index, "place_rank", None)
-            by_place = index.facet_bitmaps(by_place=True) if rank is not None else None
-            if candidates is None or by_place is None:
-                self._spans = [(self.bitmaps, pack(self.mask if candidates is None else self._full()))]
-            else:
-                full = np.zeros(index.size, dtype=bool)
-                full[rank[candidates[self.mask]]] = True
-                words = pack(full)
-                tail = index.place_tail // 64  # the word where the remote, regional, unlocated begin
-                used = np.flatnonzero(words[:tail])
-                spans = []
-                if len(used):
-                    spans.append((int(used[0]), int(used[-1]) + 1))
-                if tail < len(words):
-                    spans.append((tail, len(words)))
-                spans = spans or [(0, 0)]  # nothing selected: one empty span counts zero everywhere
-                self._spans = [(by_place.span(a, b), words[a:b]) for a, b in spans]
-        return self._spans
-
-    def _full(self) -> np.ndarray:
-        full = np.zeros(self.selection.index.size, dtype=bool)
-        full[self.selection.rows] = self.mask  # the candidates' mask at their rows: no list of them
-        return full
+            if candidates is None:
+                full = self.mask
+            else:  # the candidates' mask written at their rows: no list of the selected rows is made
+                full = np.zeros(self.selection.index.size, dtype=bool)
+                full[candidates] = self.mask
+            self._packed = pack(full)
+        return self._packed
 
 
 def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, dict[str, int]]:
@@ -91,10 +68,7 @@ def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, d
         return selections[key]
 
     def counted(group: str, sel: _Within) -> list[int] | None:
-        if not sel.dense or group not in bitmaps:
-            return None
-        found = [bits.counts(group, packed, scratch) for bits, packed in sel.spans]
-        return [sum(c) for c in zip(*found)]
+        return bitmaps.counts(group, sel.packed, scratch) if sel.dense and group in bitmaps else None
 
     for group, column in SINGLE_GROUPS.items():
         sel = within(group)
@@ -135,9 +109,7 @@ def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, d
         out[group] = {"yes": int(counts[0])}
     sel = within("schedule")
     if sel.dense and not selection.timed and DAY_TOD in bitmaps:
-        parts = [_schedule_from_bits(selection, bits, packed, scratch) for bits, packed in sel.spans]
-        for group in ("weekdays", "times_of_day"):
-            out[group] = {v: sum(part[group][v] for part in parts) for v in parts[0][group]}
+        out.update(_schedule_from_bits(selection, bitmaps, sel.packed, scratch))
     else:
         out.update(_schedule_from_slots(selection, sel.rows))
     return out

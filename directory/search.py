@@ -225,12 +225,8 @@ class SearchIndex:
         self.name_order = np.array(order, dtype=np.int32 if n < 2**31 else np.int64)  # rows by name
         self._build_slots(columns["schedule"], n)
         self._prepare()
-        # Which records hold each facet value, as bitmaps: facets over many matches count from these;
-        # a place search's from the same bitmaps in the place order (`facet_bitmaps.place_order`).
-        self.place_rank, self.place_tail = facet_bitmaps.place_order(self)
-        self.facet_words, self.facet_groups, self.facet_labels, self.facet_words_by_place = (
-            facet_bitmaps.build(self, self.place_rank)
-        )
+        # Which records hold each facet value, as bitmaps: facets over many matches count from these.
+        self.facet_words, self.facet_groups, self.facet_labels = facet_bitmaps.build(self)
 
     def _build_slots(self, factor: _Factor, n: int) -> None:
         parsed = []
@@ -292,10 +288,9 @@ class SearchIndex:
             len(self.rowids) == 0 or int(self.rowids[-1]) - int(self.rowids[0]) == len(self.rowids) - 1
         )
 
-    def facet_bitmaps(self, by_place: bool = False) -> facet_bitmaps.FacetBitmaps | None:
-        """The facet values' bitmaps (None for an index made without them); with `by_place`, in the
-        place order (`place_rank`)."""
-        words = getattr(self, "facet_words_by_place" if by_place else "facet_words", None)
+    def facet_bitmaps(self) -> facet_bitmaps.FacetBitmaps | None:
+        """The facet values' bitmaps (None for an index made without them)."""
+        words = getattr(self, "facet_words", None)
         return (
             None if words is None else facet_bitmaps.from_parts(words, self.facet_groups, self.facet_labels)
         )

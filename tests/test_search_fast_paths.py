@@ -202,23 +202,3 @@ def test_weekday_and_time_unions_are_the_unions_of_their_pairs(generated):
         has[index.slot_record[weekday == d]] = True
         assert by_bits["weekdays"][str(d)] == int(has[rows].sum()) > 0
     assert by_bits == selection.facets(dense=False)
-
-
-def test_a_place_searchs_facets_read_only_the_words_its_records_lie_in(generated):
-    """The place order puts the records a box can hold first, by latitude, then every other one; a place
-    search's facets count over a stretch of it and its end, and still give the plain counts."""
-    from directory.facet_counts import _Within
-
-    index = generated
-    order = np.argsort(index.place_rank)
-    located = index.boxable & index.has_coordinates
-    assert located[order[: index.place_tail]].all() and not located[order[index.place_tail :]].any()
-    assert np.all(np.diff(index.latitude[order[: index.place_tail]]) >= 0)
-    place = lookup_place("60614")
-    selection = Selection(index, Query(text="halfword", place="60614", radius=5), place, NOW)
-    within = _Within(selection, selection._final, True, index.facet_bitmaps())
-    words = sum(len(packed) for _, packed in within.spans)
-    assert words < len(index.facet_words[0])  # fewer words than the whole catalog's
-    ones = sum(int(np.bitwise_count(packed).sum()) for _, packed in within.spans)
-    assert ones == selection.total > 0  # every selected record lies in a span, once
-    assert selection.facets(dense=True) == selection.facets(dense=False)
