@@ -686,7 +686,15 @@ EARLIER = {
 
 def summary(rows: list[tuple[int, dict]]) -> None:
     """The issue's table: the figures measured now beside the earlier ones."""
-    blank = {"original": "", "session 2": "", "session 3": "", "load": "", "whole": "", "text": "", "text s4": ""}
+    blank = {
+        "original": "",
+        "session 2": "",
+        "session 3": "",
+        "load": "",
+        "whole": "",
+        "text": "",
+        "text s4": "",
+    }
     print("\ncore / floor and whole search / floor, median (p95); index load from the cache; RSS after load")
     print(
         f"  {'records':>9} | {'core: session 3':>15} | {'now':>14} | {'whole: now':>14} |"

@@ -132,7 +132,9 @@ def _schedule_from_bits(
     start = bitmaps.groups[DAY_TOD][0]
     days = selection.days.tolist() if query.weekdays else list(range(7))
     tods = selection.tods.tolist() if query.times_of_day else list(range(4))
-    weekdays = {str(d): bitmaps.count_any([start + d * 4 + t for t in tods], packed, scratch) for d in range(7)}
+    weekdays = {
+        str(d): bitmaps.count_any([start + d * 4 + t for t in tods], packed, scratch) for d in range(7)
+    }
     times = {
         name: bitmaps.count_any([start + d * 4 + t for d in days], packed, scratch)
         for t, name in enumerate(TIMES_OF_DAY)

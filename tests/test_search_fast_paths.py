@@ -48,7 +48,9 @@ def _generated(count: int, seed: int = 17) -> list[Resource]:
         if coverage in ("local", "regional") and rng.random() < 0.95:
             lat, lon = rng.choice(((41.92, -87.65), (39.80, -89.65)))
             extra.update(
-                latitude=lat + rng.gauss(0, 0.12), longitude=lon + rng.gauss(0, 0.12), geocode_precision="address"
+                latitude=lat + rng.gauss(0, 0.12),
+                longitude=lon + rng.gauss(0, 0.12),
+                geocode_precision="address",
             )
         meeting = rng.random() < 0.6
         words = ["common"]
@@ -164,7 +166,9 @@ def test_lat_rank_is_each_rows_place_in_the_latitude_order(generated):
 
 @pytest.mark.parametrize("step", [1, 1 << 16])
 @pytest.mark.parametrize("word", ["lateword", "halfword", "common", "rareword"])
-def test_the_first_page_by_name_is_the_full_sort_with_ties_and_late_results(generated, monkeypatch, word, step):
+def test_the_first_page_by_name_is_the_full_sort_with_ties_and_late_results(
+    generated, monkeypatch, word, step
+):
     """Results that begin far down the name order, names that tie: the page read off the name order in
     capped steps is the page a full sort of every result gives, for every page size."""
     index = generated
