@@ -16,6 +16,11 @@ import numpy as np
 MAX_VALUES = 256  # a group with more values (a catalog of odd subcategories) is counted from its rows
 _BLOCK = 1 << 16  # words ANDed at once for a whole group; above that, value by value (less memory)
 DAY_TOD = "day_tod"  # the group of (weekday, time of day) pairs: label "d*4+t", as SearchIndex.day_tod_bits
+# The unions of those pairs a facet without a day or time filter counts: each weekday at any time of day
+# (label "0" … "6") and each time of day on any weekday (label "0" … "3"), so such a count reads one
+# bitmap instead of joining four or seven.
+ANY_TIME = "day_any_time"
+ANY_DAY = "time_any_day"
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -43,27 +48,44 @@ class FacetBitmaps:
         start, end = self.groups[group]
         return self.labels[start:end]
 
-    def counts(self, group: str, selection: np.ndarray) -> list[int]:
+    def counts(self, group: str, selection: np.ndarray, scratch: Scratch | None = None) -> list[int]:
         """How many records of `selection` (packed with `pack`) hold each value of `group`."""
         start, end = self.groups[group]
         if (end - start) * len(selection) <= _BLOCK:  # a small catalog: one AND for the whole group
             both = np.bitwise_and(self.words[start:end], selection)
             return np.bitwise_count(both).sum(axis=1, dtype=np.int64).tolist()
-        return [self.count(row, selection) for row in range(start, end)]
+        scratch = scratch or Scratch(len(selection))
+        return [self.count(row, selection, scratch) for row in range(start, end)]
 
-    def count(self, row: int, selection: np.ndarray) -> int:
-        both = np.bitwise_and(self.words[row], selection)
-        return int(np.bitwise_count(both).sum(dtype=np.int64))
+    def count(self, row: int, selection: np.ndarray, scratch: Scratch | None = None) -> int:
+        scratch = scratch or Scratch(len(selection))
+        np.bitwise_and(self.words[row], selection, out=scratch.words)
+        return scratch.popcount()
 
-    def count_any(self, rows: Sequence[int], selection: np.ndarray) -> int:
+    def count_any(self, rows: Sequence[int], selection: np.ndarray, scratch: Scratch | None = None) -> int:
         """How many records of `selection` hold at least one of the values at `rows`."""
         if not len(rows):
             return 0
-        union = self.words[rows[0]].copy()
+        scratch = scratch or Scratch(len(selection))
+        union = scratch.words
+        np.copyto(union, self.words[rows[0]])
         for row in rows[1:]:
             union |= self.words[row]
         union &= selection
-        return int(np.bitwise_count(union).sum(dtype=np.int64))
+        return scratch.popcount()
+
+
+class Scratch:
+    """Buffers one facet count reuses for every value (a fresh array per value cost more than the AND
+    itself at a million records). One per count, never shared between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.words = np.empty(size, dtype=np.uint64)
+        self.bits = np.empty(size, dtype=np.uint8)
+
+    def popcount(self) -> int:
+        np.bitwise_count(self.words, out=self.bits)
+        return int(self.bits.sum(dtype=np.int64))
 
 
 def build(index) -> tuple[np.ndarray, list[list], list[str]]:
@@ -112,6 +134,10 @@ def build(index) -> tuple[np.ndarray, list[list], list[str]]:
         [str(b) for b in range(28)],
         (((bits >> np.uint32(b)) & np.uint32(1)) != 0 for b in range(28)),
     )
+    day_masks = [np.uint32(0b1111 << (d * 4)) for d in range(7)]
+    add(ANY_TIME, [str(d) for d in range(7)], ((bits & m) != 0 for m in day_masks))
+    tod_masks = [np.uint32(sum(1 << (d * 4 + t) for d in range(7))) for t in range(4)]
+    add(ANY_DAY, [str(t) for t in range(4)], ((bits & m) != 0 for m in tod_masks))
     words = np.stack(rows) if rows else np.zeros((0, (n + 63) // 64), dtype=np.uint64)
     return words, groups, labels
 

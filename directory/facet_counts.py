@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from directory.facet_bitmaps import DAY_TOD, pack
+from directory.facet_bitmaps import ANY_DAY, ANY_TIME, DAY_TOD, Scratch, pack
 from directory.facets import KNOWN_VALUES, SINGLE_GROUPS, Selection, county_column
 from directory.query import TIMES_OF_DAY
 
@@ -58,6 +58,7 @@ def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, d
     bitmaps = index.facet_bitmaps()
     out: dict[str, dict[str, int]] = {}
     selections: dict[str, _Within] = {}
+    scratch = Scratch((index.size + 63) // 64) if bitmaps is not None else None
 
     def within(group: str) -> _Within:
         key = group if group in selection._groups else ""
@@ -67,7 +68,7 @@ def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, d
         return selections[key]
 
     def counted(group: str, sel: _Within) -> list[int] | None:
-        return bitmaps.counts(group, sel.packed) if sel.dense and group in bitmaps else None
+        return bitmaps.counts(group, sel.packed, scratch) if sel.dense and group in bitmaps else None
 
     for group, column in SINGLE_GROUPS.items():
         sel = within(group)
@@ -108,21 +109,34 @@ def facet_counts(selection: Selection, dense: bool | None = None) -> dict[str, d
         out[group] = {"yes": int(counts[0])}
     sel = within("schedule")
     if sel.dense and not selection.timed and DAY_TOD in bitmaps:
-        out.update(_schedule_from_bits(selection, bitmaps, sel.packed))
+        out.update(_schedule_from_bits(selection, bitmaps, sel.packed, scratch))
     else:
         out.update(_schedule_from_slots(selection, sel.rows))
     return out
 
 
-def _schedule_from_bits(selection: Selection, bitmaps, packed: np.ndarray) -> dict[str, dict[str, int]]:
+def _schedule_from_bits(
+    selection: Selection, bitmaps, packed: np.ndarray, scratch: Scratch | None = None
+) -> dict[str, dict[str, int]]:
     """The weekday and time-of-day facets from the (weekday, time of day) bitmaps (no "now" filter):
     a record counts for a weekday when it has a slot that day at one of the chosen times of day."""
+    query = selection.query
+    if not query.weekdays and not query.times_of_day and ANY_TIME in bitmaps and ANY_DAY in bitmaps:
+        # No day or time chosen: each weekday at any time and each time on any day, one bitmap each.
+        by_day = bitmaps.counts(ANY_TIME, packed, scratch)
+        by_time = bitmaps.counts(ANY_DAY, packed, scratch)
+        return {
+            "weekdays": {str(d): by_day[d] for d in range(7)},
+            "times_of_day": dict(zip(TIMES_OF_DAY, by_time)),
+        }
     start = bitmaps.groups[DAY_TOD][0]
-    days = selection.days.tolist() if selection.query.weekdays else list(range(7))
-    tods = selection.tods.tolist() if selection.query.times_of_day else list(range(4))
-    weekdays = {str(d): bitmaps.count_any([start + d * 4 + t for t in tods], packed) for d in range(7)}
+    days = selection.days.tolist() if query.weekdays else list(range(7))
+    tods = selection.tods.tolist() if query.times_of_day else list(range(4))
+    weekdays = {
+        str(d): bitmaps.count_any([start + d * 4 + t for t in tods], packed, scratch) for d in range(7)
+    }
     times = {
-        name: bitmaps.count_any([start + d * 4 + t for d in days], packed)
+        name: bitmaps.count_any([start + d * 4 + t for d in days], packed, scratch)
         for t, name in enumerate(TIMES_OF_DAY)
     }
     return {"weekdays": weekdays, "times_of_day": times}

@@ -82,6 +82,7 @@ def _months_before(day: date, months: int) -> date:
 
 
 _NAME_BITS = 25  # name ranks below 2**25: 33 million records
+_NAME_STEP = 1 << 16  # the most rows of the name order `Selection.first` reads at once
 _MAX_NEXT = 2**14 - 1  # sorts meetings-less records after every weekly start (at most 10079 minutes)
 
 
@@ -89,7 +90,8 @@ class Selection:
     """The masks of one query over one index: a base every result meets, and one mask per filter group.
 
     With a place, only the candidates are looked at: records in a box around the circle (found on the
-    index's sorted latitude), remote ones and regional ones whose area holds the place. Every mask is
+    index's sorted latitude), remote ones and regional ones whose area holds the place (with free text
+    typed, possibly only those the text keeps: `distance` is then NaN for the others). Every mask is
     over `rows` (the candidates, ascending); `final`, `base`, `distance` and `others()` give the
     whole-catalog arrays for callers that want them.
     """
@@ -98,11 +100,21 @@ class Selection:
         self.index, self.query, self.place, self.now = index, query, place, now
         self.rows: np.ndarray | None = None  # None: every record is a candidate
         self._miles: np.ndarray | None = None  # distance of each candidate (NaN for remote and regional)
+        shown = index.shown(query.include_inactive, query.include_unconfirmed)  # one mask, made once
+        # Spanish words for kinds of help find what their English words find (issue 13).
+        text = search_terms.text_mask(index, query.text) if query.text else None
         if place is not None:
-            self._near()
+            # With text, the box keeps only the records the text (and the shown mask) keep before any
+            # distance is computed: near Chicago a 10-mile circle holds a quarter of a million-record
+            # catalog, the word a tenth of that.
+            keep = None if text is None else (text if shown is None else text & shown)
+            kept = self._near(keep)
+        else:
+            kept = False
         rows = self.rows
         size = index.size if rows is None else len(rows)
-        shown = index.shown(query.include_inactive, query.include_unconfirmed)  # one mask, made once
+        if kept:  # every candidate is one the text and the shown mask keep
+            shown = text = None
         if shown is None:
             base = np.ones(size, dtype=bool)
         else:
@@ -111,8 +123,6 @@ class Selection:
             today = now.astimezone(schedule.TZ).date() if now.tzinfo else now.date()
             cutoff = _months_before(today, int(query.verified_within_months)).toordinal()
             base &= _pick(index.as_of_days, rows) >= cutoff
-        # Spanish words for kinds of help find what their English words find (issue 13).
-        text = search_terms.text_mask(index, query.text) if query.text else None
         if text is not None:
             base &= _pick(text, rows)
         self._base = base
@@ -185,7 +195,9 @@ class Selection:
             hit = chunk[self._final[chunk]][:need]
             found.append(hit)
             need -= len(hit)
-            start, step = start + step, step * 4
+            # Growing steps, but never past _NAME_STEP: results that only begin far down the name order
+            # ("meeting" after every "clinic" and "home") would otherwise read the rest of the catalog.
+            start, step = start + step, min(step * 4, max(_NAME_STEP, 4 * limit))
         return np.concatenate(found).astype(np.int64, copy=False)
 
     # whole-catalog views ----------------------------------------------------------------------------
@@ -221,7 +233,8 @@ class Selection:
 
     @property
     def distance(self) -> np.ndarray | None:
-        """Miles from the place for every record within the radius (NaN elsewhere); None without a place."""
+        """Miles from the place for every candidate within the radius (NaN elsewhere: with text, records
+        the text leaves out may be NaN too); None without a place."""
         if self._miles is None:
             return None
         if "distance" not in self._full:
@@ -314,9 +327,12 @@ class Selection:
             hit[by_radius[miles <= radius[by_radius]]] = True
         return regional[hit]
 
-    def _near(self) -> None:
+    def _near(self, keep: np.ndarray | None = None) -> bool:
         """The candidates: records within the radius, remote ones wherever they are, and regional ones
-        whose area holds the place; fills `rows` and their distances."""
+        whose area holds the place; fills `rows` and their distances. With `keep` (a whole-catalog mask
+        every result meets, as a text search's words make it), the candidates may be only the records it
+        keeps: when it keeps fewer records than the box's latitude band holds, they are looked at alone,
+        and True is returned (every candidate then meets `keep`)."""
         index, place = self.index, self.place
         radius = min(max(float(self.query.radius), RADIUS_RANGE[0]), RADIUS_RANGE[1])
         # A box a little larger than the circle cuts the candidates before the trigonometry.
@@ -324,6 +340,9 @@ class Selection:
         dlon = radius / (69.17 * max(math.cos(math.radians(place.latitude)), 0.01)) * 1.02
         low = int(np.searchsorted(index.lat_sorted, place.latitude - dlat, side="left"))
         high = int(np.searchsorted(index.lat_sorted, place.latitude + dlat, side="right"))
+        if keep is not None and np.count_nonzero(keep) < high - low:
+            self._near_kept(keep, radius, low, high, dlon)
+            return True
         # The latitude band is one slice of the latitude-ordered columns: read in order, no gather.
         lon = index.lon_by_lat[low:high]
         box = np.flatnonzero(
@@ -350,6 +369,36 @@ class Selection:
             packed = (rows << 32) | np.arange(len(rows), dtype=np.int64)
             packed.sort()
             self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
+        return False
+
+    def _near_kept(self, keep: np.ndarray, radius: float, low: int, high: int, dlon: float) -> None:
+        """`_near` over the records `keep` holds: the same box (a record is in the latitude band when its
+        place in the latitude order lies in low:high, then the same longitude comparisons on the same
+        values), distances for those in it; remote and regional rows only where `keep` holds."""
+        index, place = self.index, self.place
+        rows = np.flatnonzero(keep)
+        # In the band when its place in the latitude order lies in low:high: one comparison of the
+        # offset from low read as unsigned (a place before low wraps round to a huge number).
+        offset = index.lat_rank[rows] - np.array(low, dtype=index.lat_rank.dtype)
+        band = np.flatnonzero(offset.view(f"u{offset.itemsize}") < high - low)
+        at = offset[band] + low
+        lon = index.lon_by_lat[at]
+        boxed = np.flatnonzero(
+            (lon >= place.longitude - dlon) & (lon <= place.longitude + dlon) & index.boxable_by_lat[at]
+        )
+        at, lon = at[boxed], lon[boxed]
+        miles = haversine_miles(place.latitude, place.longitude, index.lat_sorted[at], lon)
+        close = miles <= radius
+        parts = [rows[band[boxed[close]]], index.remote_rows[keep[index.remote_rows]]]
+        if len(index.regional_rows):
+            area = self._in_area()
+            parts.append(area[keep[area]])
+        found = np.concatenate(parts).astype(np.int64, copy=False)
+        distance = np.concatenate([miles[close], np.full(len(found) - len(parts[0]), np.nan)])
+        # Each part is ascending: a stable sort (a merge of runs) of (row, position) puts them in order.
+        packed = (found << 32) | np.arange(len(found), dtype=np.int64)
+        packed.sort(kind="stable")
+        self.rows, self._miles = packed >> 32, distance[packed & 0xFFFFFFFF]
 
     def _slot_positions(self, rows: np.ndarray | None) -> np.ndarray | slice:
         if rows is None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = "search-index-11"  # bump whenever SearchIndex's columns change: older caches are then rebuilt
+FORMAT = "search-index-14"  # bump whenever SearchIndex's columns change: older caches are then rebuilt
 SUFFIX = ".index.npz"
 _SKIP = {"_lock", "_fts_cache", "_catalog", "_records", "_haystack", "_haystack_offsets", "_constant"}
 _log = logging.getLogger(__name__)

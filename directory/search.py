@@ -272,6 +272,10 @@ class SearchIndex:
         order = np.argsort(self.latitude, kind="stable")  # NaN (no point) sorts last
         self.lat_order = order.astype(np.int64)
         self.lat_sorted = self.latitude[order]
+        # Each row's place in that order: a few rows (a text search's) find their band without their
+        # coordinates (4 bytes a row read instead of 16).
+        self.lat_rank = np.empty(self.size, dtype=np.int32 if self.size < 2**31 else np.int64)
+        self.lat_rank[order] = np.arange(self.size, dtype=self.lat_rank.dtype)
         self.remote_rows = np.flatnonzero(self.remote)
         self.regional_rows = np.flatnonzero(self.regional)
         self.boxable = ~self.remote & ~self.regional
