@@ -83,8 +83,19 @@ def age_words(months: int) -> str:
     return t("age.years", count=years) if years != 1 else t("age.year")
 
 
+# Short names that are words rather than names: said in the screen's language ("Web page listing from 2019").
+SHORT_WORDS = {
+    "Web page": "source.short_web_page",
+    "News and county": "source.short_news",
+    "Compiled": "source.short_compiled",
+}
+
+
 def source_short(key: str) -> str:
-    return SHORT_SOURCE.get(key) or source_name(key)
+    short = SHORT_SOURCE.get(key)
+    if short in SHORT_WORDS:
+        return t(SHORT_WORDS[short])
+    return short or source_name(key)
 
 
 def certainty(resource: Resource, today: date | datetime | None = None) -> Certainty:

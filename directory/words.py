@@ -949,6 +949,10 @@ ENGLISH: dict[str, str] = {
     "card.reach_statewide": "statewide",
     "card.reach_national": "national",
     "card.reach_area": "serves this area",
+    # A source's short name where it is a description, not a name, in "{source} listing from {year}".
+    "source.short_web_page": "Web page",
+    "source.short_news": "News and county",
+    "source.short_compiled": "Compiled",
 }
 
 

@@ -129,3 +129,20 @@ def test_a_listing_without_a_phone_gives_the_next_step_instead_of_a_blank():
     assert next_step(base.replace(phones=("(309) 222-2185",))) is None
     other = base.replace(source="compiled", website="https://example.org/home")
     assert next_step(other).url == "https://example.org/home"
+
+
+def test_a_source_described_not_named_is_said_in_the_screen_language():
+    """A listing from a compiled web page says "Web page listing from 2019" in English and "página web" in
+    Spanish, never the English words on a Spanish screen; a source's own name (SAMHSA) stays as it is."""
+    from directory import translation
+
+    page = Resource(id="m1", name="A meeting", category="support_group", source="il-meetings",
+                    source_url="https://s.invalid", as_of="2019-05-04", verification="unconfirmed")  # fmt: skip
+    named = Resource(id="s1", name="A clinic", category="treatment", source="samhsa",
+                     source_url="https://s.invalid", as_of="2021-05-04", verification="unconfirmed")  # fmt: skip
+    now = datetime(2026, 12, 1, tzinfo=schedule.TZ)
+    assert "Web page listing from 2019" in certainty(page, now).words
+    with translation.using("es"):
+        words = certainty(page, now).words
+        assert "página web" in words and "Web page" not in words
+        assert "SAMHSA" in certainty(named, now).words
