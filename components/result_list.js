@@ -48,15 +48,14 @@ function card(item, labels) {
     if (n) body.append(document.createElement("br"));
     body.append(line);
   });
+  if (body.childNodes.length) li.append(body);
+  // The links in a wrapping row with space between them, no "·" (on a phone a line would start with one).
   const links = item.links.filter(([, url]) => SAFE.test(url));
   if (links.length) {
-    if (item.lines.length) body.append(document.createElement("br"));
-    links.forEach(([label, url], n) => {
-      if (n) body.append(" · ");
-      body.append(link(label, url));
-    });
+    const row = el("p", "ac-links");
+    row.append(...links.map(([label, url]) => link(label, url)));
+    li.append(row);
   }
-  if (body.childNodes.length) li.append(body);
   li.append(el("p", "ac-caption", item.caption));
   const actions = el("div", "ac-actions");
   const details = el("a", "ac-details");
