@@ -13,6 +13,7 @@ also opens in a new tab.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -34,19 +35,9 @@ _mount = st.components.v2.component(
 
 
 def card_data(result, now: datetime, added: bool) -> dict:
-    """One card as the browser draws it: plain words (never HTML) and checked links."""
-    parts = filters.card_parts(result, now)
-    return {
-        "id": result.resource.id,
-        "name": parts.name,
-        "kind": parts.kind,
-        "distance": parts.distance,
-        "badges": [list(b) for b in parts.badges],
-        "lines": list(parts.lines),
-        "links": [list(x) for x in parts.links],
-        "caption": parts.caption,
-        "added": added,
-    }
+    """One card as the browser draws it: its `CardParts` (plain words, never HTML, and checked links), its
+    id and whether it is on the referral list."""
+    return {"id": result.resource.id, **dataclasses.asdict(filters.card_parts(result, now)), "added": added}
 
 
 def result_list(results, now: datetime, *, key: str, listed: Callable[[str], bool],
