@@ -131,15 +131,21 @@ def new_app(tmp_path: Path, monkeypatch, *, env: dict[str, str] | None = None):
     return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
 
 
-def result_cards(at) -> list[dict]:
-    """The result cards the page drew (components/result_list.py), each as the data the browser draws."""
+def card_lists(at) -> list[tuple[object, list[dict]]]:
+    """Each group of result cards the page drew (components/result_list.py): its element and its cards, each
+    card as the data the browser draws."""
     from components.result_list import NAME
 
-    found = []
-    for element in at.get("bidi_component"):
-        if element.proto.component_name == NAME:
-            found += json.loads(element.proto.json)["cards"]
-    return found
+    return [
+        (element, json.loads(element.proto.json)["cards"])
+        for element in at.get("bidi_component")
+        if element.proto.component_name == NAME
+    ]
+
+
+def result_cards(at) -> list[dict]:
+    """The result cards the page drew, every group's in order."""
+    return [card for _, cards in card_lists(at) for card in cards]
 
 
 def card_words(card: dict) -> str:
@@ -163,17 +169,13 @@ def press_card(at, resource_id: str, action: str = "add", *, shown: bool = True)
     `shown=False` sends it from the first cards element whatever the id (a stale or forged event)."""
     from streamlit.components.v2.bidi_component.main import _make_trigger_id
 
-    from components.result_list import NAME
-
-    for element in at.get("bidi_component"):
-        if element.proto.component_name == NAME:
-            ids = [c["id"] for c in json.loads(element.proto.json)["cards"]]
-            if resource_id in ids or (not shown and ids):
-                states = at._tree.get_widget_states()
-                trigger = states.widgets.add()
-                trigger.id = _make_trigger_id(element.proto.id, "events")
-                trigger.json_trigger_value = json.dumps([{"event": action, "value": resource_id}])
-                return at._run(widget_state=states)
+    for element, cards in card_lists(at):
+        if resource_id in {c["id"] for c in cards} or (not shown and cards):
+            states = at._tree.get_widget_states()
+            trigger = states.widgets.add()
+            trigger.id = _make_trigger_id(element.proto.id, "events")
+            trigger.json_trigger_value = json.dumps([{"event": action, "value": resource_id}])
+            return at._run(widget_state=states)
     raise AssertionError(f"no result card for {resource_id}")
 
 
