@@ -598,6 +598,11 @@ def worker(path: str, n: int, count: int, peers: bool) -> dict:
     return out
 
 
+def _ratio(engine: dict, floor: dict) -> str:
+    """An engine's median and p95 over the floor's: "0.42x (1.04x)"."""
+    return f"{engine['median'] / floor['median']:.2f}x ({engine['p95'] / floor['p95']:.2f}x)"
+
+
 def per_row(path: Path, queries: list[Query]) -> list[float]:
     """The per-row way: a DataFrame of records, pandas apply with geopy distance and Python predicates."""
     import pandas as pd
@@ -703,8 +708,7 @@ def summary(rows: list[tuple[int, dict]]) -> None:
     for n, r in rows:
         old = EARLIER.get(n, blank)
         core, floor, whole = r["engines"]["core"], r["engines"]["floor"], r["engines"]["project"]
-        now = f"{core['median'] / floor['median']:.2f}x ({core['p95'] / floor['p95']:.2f}x)"
-        whole_ratio = f"{whole['median'] / floor['median']:.2f}x ({whole['p95'] / floor['p95']:.2f}x)"
+        now, whole_ratio = _ratio(core, floor), _ratio(whole, floor)
         whole_now = f"{whole['median']:.1f} ({whole['p95']:.1f}) ms"
         print(
             f"  {n:>9,} | {old['session 3']:>15} | {now:>14} | {whole_ratio:>14} | {old['whole']:>19} |"
