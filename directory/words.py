@@ -953,6 +953,9 @@ ENGLISH: dict[str, str] = {
     "source.short_web_page": "Web page",
     "source.short_news": "News and county",
     "source.short_compiled": "Compiled",
+    # --- session 6: the filter panel drawn once opened (components/disclosure.py) ---
+    # Seen for the moment between opening "Filters (n)" and its filters appearing.
+    "find.filters_loading": "Loading the filters…",
 }
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from components import locate
+from components import disclosure, locate
 from components.result_list import result_list
 from components.shell import current_language, fragment, require_shell
 from directory import filters, geo, map_groups, maps, markers, schedule
@@ -18,6 +18,7 @@ require_shell()
 lang = language()  # widgets' format functions bind it: Streamlit may call them outside this run
 
 PAGE_SIZE = 20
+PANEL_KEYS = (*(PREFIX + f.name for f in FILTERS), "f_text", "f_sort")  # the filter panel's widgets
 state = st.session_state
 
 
@@ -123,6 +124,14 @@ def filter_panel(facets, query) -> None:
     )
 
 
+def keep_panel_values() -> None:
+    """The filter panel's values given again through the session state, so that they stay while its widgets
+    are not drawn (Streamlit forgets a widget's value at the end of a run that did not draw it)."""
+    for key in PANEL_KEYS:
+        if key in state:
+            state[key] = state[key]
+
+
 def searched(url: dict) -> dict:
     """The URL parameters of the search: app.py keeps `list` (the referral list) and `lang=es` (the screen)."""
     return {
@@ -195,9 +204,15 @@ if limit and found.total and offset >= found.total:  # ?page=999: the last page 
     )
 state["last_place"] = found.place  # the Referral list measures distances from it
 
-# One control holds every filter, so that on a phone the results start on the first screen.
+# One control holds every filter, so that on a phone the results start on the first screen. Its filters are
+# drawn only while it is open (most visits never open it: a first load without them is about 45 elements
+# lighter); their values stay in the session meanwhile.
 with st.expander(t("find.filters", count=filters.active_count(query)), key="find_filters"):
-    filter_panel(found.facets, query)
+    if disclosure.expanded("find_filters_open"):
+        filter_panel(found.facets, query)
+    else:
+        st.caption(t("find.filters_loading"))
+        keep_panel_values()  # an undrawn widget's value would be dropped at the end of this run
 
 new_params = filters.page_params(query, as_map=as_map, page=page)
 url = st.query_params.to_dict()

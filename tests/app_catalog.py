@@ -186,3 +186,23 @@ def open_page(at, page: str, **params: str):
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
+
+
+def open_filters(at, is_open: bool = True):
+    """Open (or with `is_open=False` close) the Find page's "Filters (n)" as the browser reports it: the
+    element inside the expander (components/disclosure.py) sends {"open": ...} with the next run. Returns
+    the app after that run; open, the filter panel is drawn."""
+    from components.disclosure import NAME
+
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == NAME:
+            states = at._tree.get_widget_states()
+            for widget in states.widgets:
+                if widget.id == element.proto.id:
+                    widget.json_value = json.dumps({"open": is_open})
+                    break
+            else:
+                opened = states.widgets.add()
+                opened.id, opened.json_value = element.proto.id, json.dumps({"open": is_open})
+            return at._run(widget_state=states)
+    raise AssertionError("no filter panel on this page")

@@ -156,11 +156,11 @@ def test_a_county_spelt_as_the_catalog_spells_it_is_left_alone():
 
 def test_the_find_page_shows_a_lower_case_county_link_as_cook(tmp_path, monkeypatch):
     """?county=cook: the Where list has Cook chosen (no second, lower-case "cook") and the sentence reads Cook County."""
-    from tests.app_catalog import markdown_text, new_app
+    from tests.app_catalog import markdown_text, new_app, open_filters
 
     at = new_app(tmp_path, monkeypatch)
     at.query_params["county"] = "cook"
-    at.run()
+    open_filters(at.run())
     assert not at.exception
     assert at.multiselect(key="f_county").value == ["Cook"]
     assert "cook" not in at.multiselect(key="f_county").options

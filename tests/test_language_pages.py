@@ -12,7 +12,7 @@ from google.protobuf.message import Message
 
 from directory import words
 from directory.sources import credits_documents
-from tests.app_catalog import markdown_text, new_app, open_page
+from tests.app_catalog import markdown_text, new_app, open_filters, open_page
 from tests.test_page_care_plan import PAGE as PLAN_PAGE
 from tests.test_page_care_plan import RecordingStorage, downloaded
 
@@ -208,6 +208,7 @@ def test_the_filter_parameter_filters_the_find_page_and_keeps_the_screen_languag
     assert "Generated test support group 1" not in text  # an English-speaking meeting is filtered out
     assert at.title[0].value == words.t("find.title", "es")
     assert at.query_params["lang"] == ["es"] or at.query_params["lang"] == "es"
+    open_filters(at)
     assert at.multiselect(key="f_languages").value == ["es"]
 
 
@@ -255,6 +256,7 @@ def test_the_sidebar_switch_changes_the_language_and_keeps_the_search_and_the_li
     assert at.title[0].value == words.t("find.title", "es")
     assert at.query_params["lang"] in ("es", ["es"])
     assert at.text_input(key="f_place").value == "60614"
+    open_filters(at)
     assert at.multiselect(key="f_fellowships").value == ["NA"]
     assert "test-2" in at.session_state["referral_list"].ids
     assert dict(at.query_params).get("list") in ("test-2", ["test-2"])
@@ -365,5 +367,6 @@ def test_an_old_filter_link_in_a_session_with_a_chosen_language(app):
     at.query_params.update({"near": "60614", "lang": "pl"})
     at.run()
     assert at.title[0].value == words.t("find.title", "es")
+    open_filters(at)
     assert at.multiselect(key="f_languages").value == ["pl"]
     assert at.query_params["speaks"] in ("pl", ["pl"])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app_catalog import markdown_text, new_app, press_card, result_cards
+from tests.app_catalog import markdown_text, new_app, open_filters, press_card, result_cards
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_url_parameters_seed_the_search(app):
 
 def test_filter_change_changes_results_and_url(app):
     """Choosing the NA fellowship leaves only the NA meeting, and the URL records the filter."""
-    at = app.run()
+    at = open_filters(app.run())
     at.multiselect(key="f_fellowships").set_value(["NA"]).run()
     text = names(at)
     assert "Generated test support group 2" in text
@@ -51,7 +51,7 @@ def test_clear_filters_restores_all_results(app):
     """After a filter, "Clear filters" brings every result back and keeps the place."""
     app.query_params["near"] = "60614"
     app.query_params["fel"] = "NA"
-    at = app.run()
+    at = open_filters(app.run())
     assert "Generated test support group 1" not in names(at)
     next(b for b in at.button if b.label == "Clear filters").click().run()
     assert "Generated test support group 1" in names(at)

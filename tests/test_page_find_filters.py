@@ -11,7 +11,7 @@ import pytest
 
 from directory.filters import FILTERS, PREFIX
 from directory.schema import Slot
-from tests.app_catalog import REPO_ROOT, build_test_catalog, markdown_text
+from tests.app_catalog import REPO_ROOT, build_test_catalog, markdown_text, open_filters
 from tests.app_catalog import test_records as generated_records
 
 # (filter, value chosen, a Chicago listing that must stay in the results)
@@ -71,7 +71,7 @@ def widget(at, name):
 @pytest.mark.parametrize(("name", "value", "kept"), CHOICES)
 def test_a_choice_survives_a_rerun_that_changes_its_counts(app, name, value, kept):
     """The chosen vocabulary value, not its label, stays chosen after the counts change, and results remain."""
-    at = app.run()
+    at = open_filters(app.run())
     widget(at, name).set_value([value]).run()
     assert not at.exception
     at.text_input(key="f_place").set_value("60614").run()
