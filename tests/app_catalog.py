@@ -206,3 +206,28 @@ def open_filters(at, is_open: bool = True):
                 opened.id, opened.json_value = element.proto.id, json.dumps({"open": is_open})
             return at._run(widget_state=states)
     raise AssertionError("no filter panel on this page")
+
+
+def press_locate(at, *, lat=None, lon=None, error=None, value=None, ts: int | None = None):
+    """Press "Use my location" as the browser reports the answer (components/locate.js): the button's element
+    sets its state {"answer": {"lat", "lon", "ts"}} or {"answer": {"error", "ts"}} and the page runs again.
+    `value` sends that answer as it is (a malformed one). Returns the app after that run."""
+    import time
+
+    from components.locate import NAME, STATE
+
+    if value is None:
+        value = {"error": error} if error is not None else {"lat": lat, "lon": lon}
+        value["ts"] = ts if ts is not None else time.time_ns() // 1_000_000
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == NAME:
+            states = at._tree.get_widget_states()
+            for state in states.widgets:
+                if state.id == element.proto.id:
+                    break
+            else:
+                state = states.widgets.add()
+                state.id = element.proto.id
+            state.json_value = json.dumps({STATE: value})
+            return at._run(widget_state=states)
+    raise AssertionError('no "Use my location" button on the page')
