@@ -188,24 +188,29 @@ def open_page(at, page: str, **params: str):
     return at.run()
 
 
+def send_state(at, name: str, value: dict, missing: str):
+    """Set the state of the page's first element of component `name` to `value`, as its browser side does
+    with `setStateValue`, and run the page again. Returns the app after that run; `missing` is the failure
+    message when the page drew no such element."""
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == name:
+            states = at._tree.get_widget_states()
+            widget = next((w for w in states.widgets if w.id == element.proto.id), None)
+            if widget is None:
+                widget = states.widgets.add()
+                widget.id = element.proto.id
+            widget.json_value = json.dumps(value)
+            return at._run(widget_state=states)
+    raise AssertionError(missing)
+
+
 def open_filters(at, is_open: bool = True):
     """Open (or with `is_open=False` close) the Find page's "Filters (n)" as the browser reports it: the
     element inside the expander (components/disclosure.py) sends {"open": ...} with the next run. Returns
     the app after that run; open, the filter panel is drawn."""
     from components.disclosure import NAME
 
-    for element in at.get("bidi_component"):
-        if element.proto.component_name == NAME:
-            states = at._tree.get_widget_states()
-            for widget in states.widgets:
-                if widget.id == element.proto.id:
-                    widget.json_value = json.dumps({"open": is_open})
-                    break
-            else:
-                opened = states.widgets.add()
-                opened.id, opened.json_value = element.proto.id, json.dumps({"open": is_open})
-            return at._run(widget_state=states)
-    raise AssertionError("no filter panel on this page")
+    return send_state(at, NAME, {"open": is_open}, "no filter panel on this page")
 
 
 def press_locate(at, *, lat=None, lon=None, error=None, value=None, ts: int | None = None):
@@ -219,15 +224,4 @@ def press_locate(at, *, lat=None, lon=None, error=None, value=None, ts: int | No
     if value is None:
         value = {"error": error} if error is not None else {"lat": lat, "lon": lon}
         value["ts"] = ts if ts is not None else time.time_ns() // 1_000_000
-    for element in at.get("bidi_component"):
-        if element.proto.component_name == NAME:
-            states = at._tree.get_widget_states()
-            for state in states.widgets:
-                if state.id == element.proto.id:
-                    break
-            else:
-                state = states.widgets.add()
-                state.id = element.proto.id
-            state.json_value = json.dumps({STATE: value})
-            return at._run(widget_state=states)
-    raise AssertionError('no "Use my location" button on the page')
+    return send_state(at, NAME, {STATE: value}, 'no "Use my location" button on the page')
