@@ -5,21 +5,20 @@ against leaving an unsaved care plan.
 Streamlit components must be declared in an importable module (not in a page script), hence this package.
 """
 
+import functools
 from pathlib import Path
 
 from components.locate import locate
 
 __all__ = ["guard_leaving", "locate", "page_style"]
 
-_declared: dict[str, object] = {}
 _STYLE = Path(__file__).resolve().parent.parent / "static" / "app.css"
 
 
+@functools.cache
 def page_style() -> str:
     """The app's own CSS (static/app.css: crisis bar, 44 px touch targets, the phone layout), read once."""
-    if "style" not in _declared:
-        _declared["style"] = _STYLE.read_text(encoding="utf-8") if _STYLE.is_file() else ""
-    return str(_declared["style"])
+    return _STYLE.read_text(encoding="utf-8") if _STYLE.is_file() else ""
 
 
 # The frame is same-origin, so its script can reach the page that holds it.
