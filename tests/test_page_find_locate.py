@@ -74,7 +74,11 @@ def test_the_same_answer_is_used_once(app):
 
 @pytest.mark.parametrize(
     ("error", "key"),
-    [("denied", "find.locate_denied"), ("unavailable", "find.locate_failed"), ("unsupported", "find.locate_failed")],
+    [
+        ("denied", "find.locate_denied"),
+        ("unavailable", "find.locate_failed"),
+        ("unsupported", "find.locate_failed"),
+    ],
 )
 def test_a_refusal_says_so_and_keeps_the_search(app, error, key):
     """Each of the browser's three errors: its message, no exception, and the search stays where it was."""
