@@ -25,14 +25,18 @@ SHORT_SOURCE = {
     "cms-otp": "CMS",
     "hrsa-health-centers": "HRSA",
     "cook-county-naloxone": "Cook County naloxone",
-    "il-naloxone-pages": "News and county",
     "chicago-disposal-2014": "City of Chicago",
     "chicago-2011": "City of Chicago",
-    "il-leads-pages": "Web page",
-    "il-meetings": "Web page",
-    "il-housing": "Web page",
-    "il-statewide": "Web page",
-    "il-crisis-lines": "Compiled",
+}
+# Sources whose short name is a description rather than a name: its words key, said in the screen's
+# language ("Web page listing from 2019").
+SHORT_WORDS = {
+    "il-naloxone-pages": "source.short_news",
+    "il-leads-pages": "source.short_web_page",
+    "il-meetings": "source.short_web_page",
+    "il-housing": "source.short_web_page",
+    "il-statewide": "source.short_web_page",
+    "il-crisis-lines": "source.short_compiled",
 }
 
 
@@ -83,19 +87,10 @@ def age_words(months: int) -> str:
     return t("age.years", count=years) if years != 1 else t("age.year")
 
 
-# Short names that are words rather than names: said in the screen's language ("Web page listing from 2019").
-SHORT_WORDS = {
-    "Web page": "source.short_web_page",
-    "News and county": "source.short_news",
-    "Compiled": "source.short_compiled",
-}
-
-
 def source_short(key: str) -> str:
-    short = SHORT_SOURCE.get(key)
-    if short in SHORT_WORDS:
-        return t(SHORT_WORDS[short])
-    return short or source_name(key)
+    if key in SHORT_WORDS:
+        return t(SHORT_WORDS[key])
+    return SHORT_SOURCE.get(key) or source_name(key)
 
 
 def certainty(resource: Resource, today: date | datetime | None = None) -> Certainty:
