@@ -72,6 +72,8 @@ def test_changing_a_filter_updates_the_url(page, base_url, open_app):
     """Picking a kind rewrites the address bar so the link reproduces the search."""
     open_app(page, base_url)
     page.locator("summary", has_text="Filters (0)").click()  # every filter sits behind this one control
+    page.get_by_role("tab").first.wait_for(timeout=15_000)  # drawn by the rerun that opening starts
+    wait_for_app_idle(page)
     page.get_by_role("button", name=re.compile(r"^Treatment")).first.click()
     page.wait_for_url(re.compile(r"cat=treatment"), timeout=15_000)
     wait_for_app_idle(page)

@@ -47,6 +47,8 @@ def test_medication_chosen_by_hand_survives_a_new_place(page, base_url, open_app
     """The issue's steps: choose Buprenorphine under Medication, change the place: the listing stays."""
     open_app(page, base_url)
     page.get_by_text("Filters (0)").click()
+    page.get_by_role("tab").first.wait_for(timeout=15_000)  # drawn by the rerun that opening starts
+    wait_for_app_idle(page)
     page.get_by_role("tab", name="Cost and medication").click()
     page.get_by_role("combobox", name=re.compile("Medication offered")).click()
     page.get_by_role("option", name=re.compile("^Buprenorphine")).click()
@@ -79,6 +81,8 @@ def test_county_chosen_by_hand_filters_and_survives_a_new_place(page, base_url, 
     """Filters → Where → County: "Sangamon County" leaves the Springfield listings; a new place keeps it."""
     open_app(page, base_url)
     page.get_by_text("Filters (0)").click()
+    page.get_by_role("tab").first.wait_for(timeout=15_000)  # drawn by the rerun that opening starts
+    wait_for_app_idle(page)
     page.get_by_role("tab", name="Where").click()
     page.get_by_role("combobox", name=re.compile("County")).click()
     page.get_by_role("option", name=re.compile("^Sangamon County")).click()
