@@ -80,6 +80,7 @@ def test_first_request_to_a_fresh_server_opens_no_page_not_found(
     open_app(page, base + path)
     page.wait_for_timeout(500)
     assert page.get_by_text("Page not found").count() == 0
+    page.locator("nav.crisis-bar").wait_for(timeout=10_000)  # its HTML element's code comes on first use
     assert page.locator("nav.crisis-bar").count() == 1  # the app shell ran: crisis bar atop the page
     assert page.get_by_text("Need help now?").count() == 2  # and the sidebar's lines
     # and once the server is warm, /find (the default page's own name) is still the Find page
