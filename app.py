@@ -6,7 +6,6 @@ keeps the visitor's settings and referral list in their session, and turns any u
 
 import logging
 import traceback
-from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,6 +20,7 @@ from directory import store as stores
 from directory import translation
 from directory.maps import tel_url
 from directory.referrals import KEEP_PARAM, ReferralList
+from directory.render import first_screen
 from directory.words import t
 
 log = logging.getLogger("aftercare.app")
@@ -38,10 +38,6 @@ PAGES = {
     "catalog": ("pages/catalog.py", "nav.catalog", ":material/database:"),
     "about": ("pages/about.py", "nav.about", ":material/menu_book:"),
 }
-
-
-# The compact bar at the top of every page: the numbers a person in crisis needs without opening the sidebar.
-CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
 
 
 def switch_link(lang: str) -> str:
@@ -74,21 +70,11 @@ def crisis_bar() -> None:
     page's guard asks before an unsaved draft is lost, as for any reload; the sidebar's switch does not
     reload. Only fixed words and escaped, percent-encoded URL parameters reach the HTML next to the script.
     """
-    links = " ".join(
-        f'<a href="{tel_url(number)}" aria-label="{t(key)}, {number}">{t(key)} {number}</a>'
-        for number, key in CRISIS_BAR
-    )
     other = next(code for code in translation.LANGUAGES if code != translation.language())
-    name = translation.LANGUAGE_NAMES[other]
-    switch = (
-        f'<a href="{escape(switch_link(other))}" hreflang="{other}" lang="{other}" target="_self" '
-        f'aria-label="{escape(t("lang.switch_to", other))}">{escape(name)}</a>'
-    )
+    # The same bar as the Find page's first screen (directory/render/first_screen.py), static/app.css above it.
+    bar = first_screen.crisis_bar(translation.language(), switch_link(other))
     st.html(
-        f"<style>{page_style()}</style>"  # static/app.css
-        f'<nav class="crisis-bar" aria-label="{t("crisis.bar_label")}">'
-        f'<span class="crisis-bar-title">{t("crisis.title")}</span>{links}'
-        f'<span class="crisis-bar-lang">{switch}</span></nav>{_SWITCH_SCRIPT % translation.language()}',
+        f"<style>{page_style()}</style>{bar}{_SWITCH_SCRIPT % translation.language()}",
         unsafe_allow_javascript=True,
     )
 

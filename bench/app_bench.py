@@ -1,8 +1,9 @@
 """App speed as a person feels it, in headless Chromium against the app started the way `make run` starts it.
 
 Four figures, each on the shipped catalog and on a generated 100,000-record catalog (synthetic records made
-here, never shipped): the first page load after the server starts (navigation to the first result card
-painted), a filter click to the updated results painted (median), the list <-> map switch (median of both
+here, never shipped): the first page load after the server starts, twice: "first screen", navigation
+to the first result card of the first screen the server draws into the page (components/first_screen.py)
+painted in its font, and "first load", to the app's own first card (the app drawn and usable); a filter click to the updated results painted (median), the list <-> map switch (median of both
 directions), and opening a plan file on the Care plan page. The browser is offline: every host but this
 machine fails to resolve. Targets (issue 10): filter <= 400 ms median, list <-> map <= 1.5 s, plan file
 <= 1 s, first load <= 2 s. A filter click and a plan file are timed by the page's own clock, from the
@@ -44,7 +45,10 @@ OFFLINE_ARGS = [
     "--disable-dev-shm-usage",
 ]
 IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
-CARD = "ul.ac-list button.ac-add"  # a result card's "Add" (components/result_list.js)
+CARD = "#root ul.ac-list button.ac-add"  # the app's own result card's "Add" (components/result_list.js)
+# The Find page's first screen, drawn by the server into the page (directory/render/first_screen.py).
+FIRST_SCREEN = "#ac-first ul.ac-list li"
+FONTS_READY = "document.fonts.check('700 16px \"Source Sans\"')"  # its words drawn in their own font
 MAP_MARK = ".aftercare-marker, .aftercare-cluster, .leaflet-interactive"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 NEAR = "60614"
@@ -197,6 +201,9 @@ def measure(db: Path, label: str, folder: Path) -> dict[str, object]:
             tab = context.new_page()
             start = time.perf_counter()
             tab.goto(f"{url}/?near={NEAR}&r=25", wait_until="commit")
+            tab.locator(f"{FIRST_SCREEN}, {CARD}").first.wait_for(timeout=120_000)
+            tab.wait_for_function(FONTS_READY, polling="raf", timeout=60_000)
+            out["first screen"] = time.perf_counter() - start
             tab.locator(CARD).first.wait_for(timeout=120_000)
             out["first load"] = time.perf_counter() - start
             tab.locator(IDLE).wait_for(timeout=60_000)
@@ -280,7 +287,7 @@ def floor_first_load(folder: Path) -> float:
 def report(label: str, figures: dict[str, object]) -> None:
     """Each figure against its target; the "driven" lines time the same steps from the bench's side
     (Playwright's checks before it acts included), for comparison with figures measured that way."""
-    targets = {"first load": 2.0, "filter click": 0.4, "filter click, driven": 0.4, "list <-> map": 1.5,
+    targets = {"first screen": 2.0, "first load": 2.0, "filter click": 0.4, "filter click, driven": 0.4, "list <-> map": 1.5,
                "open plan file": 1.0, "open plan file, driven": 1.0, "open filters, driven": None}  # fmt: skip
     print(label)
     for name, target in targets.items():

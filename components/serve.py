@@ -10,6 +10,7 @@ Arguments after the module name go to `streamlit run app.py`.
 
 import gc
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -23,6 +24,7 @@ import directory.search  # noqa: F401
 NOT_READY = "loading the search index"  # the health check's body (HTTP 503) until the index is in memory
 _log = logging.getLogger(__name__)
 _STREAMLIT_READY: dict = {}  # Streamlit's own readiness answer, kept when the gate replaces it
+_WARM: dict = {}  # the default catalog once opened at start ("catalog"), and "done" once warmed
 
 
 def warm_index() -> None:
@@ -38,6 +40,17 @@ def warm_index() -> None:
         return
     catalog = stores.open_store(target, shared=True, create=False)
     SearchIndex.from_catalog(catalog)
+    _WARM["catalog"] = catalog
+
+
+def current_index():
+    """The search index of the default catalog as it is now, for the Find page's first screen
+    (components/first_screen.py); None until the warm-up has opened the catalog. An import since
+    then gives a new index, as it does to the app (`SearchIndex.from_catalog` checks the version)."""
+    from directory.search import SearchIndex
+
+    catalog = _WARM.get("catalog") if _WARM.get("done") else None
+    return None if catalog is None else SearchIndex.from_catalog(catalog)
 
 
 def gate_health_on(warm: Callable[[], None] = warm_index) -> threading.Thread:
@@ -137,12 +150,16 @@ def warm_everything() -> None:
     warm_index()
     warm_up()
     freeze_warm_objects()
+    _WARM["done"] = True
 
 
 def main(argv: list[str]) -> int:
-    from components import shell
+    from components import first_screen, shell
 
     shell.prepare_server()  # before the first visitor: deep links such as /referral-list just work
+    # The Find page's address answered with its first screen in it (AFTERCARE_FIRST_SCREEN=0: Streamlit's page).
+    if os.environ.get(first_screen.SWITCH, "1") != "0":
+        first_screen.install(current_index)
     # Health says "ok" once the search index is in memory (issue 15) and the first visitor's other waits
     # (gazetteer, basemap, Care plan modules) are done.
     gate_health_on(warm_everything)

@@ -956,6 +956,11 @@ ENGLISH: dict[str, str] = {
     # --- session 6: the filter panel drawn once opened (components/disclosure.py) ---
     # Seen for the moment between opening "Filters (n)" and its filters appearing.
     "find.filters_loading": "Loading the filters…",
+    # --- session 7: the Find page's first screen, drawn by the server (directory/render/first_screen.py) ---
+    # Where the search form will be, for the moment before the app has drawn it.
+    "find.first_loading": "Loading the search form…",
+    # An "Add" pressed on that first screen: it is pressed again once the app is ready.
+    "find.first_add_queued": "Adding…",
 }
 
 

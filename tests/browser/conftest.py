@@ -354,8 +354,11 @@ APP_IDLE = (
 def wait_for_app_idle(tab: Page, timeout_ms: float = 30_000) -> None:
     """Waits until the app is connected and no script run is in progress (the state goes from `initial`
     through `running` to `notRunning`; after a widget interaction wait for the element you expect instead,
-    since the rerun may not have started yet)."""
+    since the rerun may not have started yet), and the server-drawn first screen, if any, is gone."""
     tab.locator(APP_IDLE).wait_for(timeout=timeout_ms)
+    # The Find page's first screen (components/first_screen.py) gives way once the app's own cards are
+    # drawn, a moment after the run: until then the page holds both.
+    tab.locator("#ac-first").wait_for(state="detached", timeout=timeout_ms)
 
 
 @pytest.fixture
