@@ -181,3 +181,25 @@ def test_the_first_screen_is_clean_by_axe(page, base_url, run_axe, size):
     held.wait_held(page)
     assert run_axe(page, context=SHELL, tags=[*WCAG_TAGS, "wcag22a", "wcag22aa"]) == []
     held.release()
+
+
+def test_a_reader_who_scrolled_the_first_screen_stays_where_they_were(page, base_url):
+    """Scrolled down the first screen's cards before the app was ready: the app opens at the same place."""
+    held = HeldBundle(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base_url}/?near=60614&r=10", wait_until="domcontentloaded")
+    shell = page.locator(SHELL)
+    shell.locator("ul.ac-list li").first.wait_for(timeout=15_000)
+    shell.evaluate("element => { element.scrollTop = 900; }")
+    reading = shell.evaluate(
+        "element => [...element.querySelectorAll('li.ac-card')].find((li) => li.getBoundingClientRect().bottom > 0)"
+        ".dataset.id"
+    )
+    held.release()
+    shell.wait_for(state="detached", timeout=30_000)
+    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") == 900
+    top = page.evaluate(
+        "[...document.querySelectorAll('#root li.ac-card')].find((li) => li.getBoundingClientRect().bottom > 0)"
+        ".dataset.id"
+    )
+    assert top == reading
