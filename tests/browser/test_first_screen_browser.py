@@ -106,27 +106,39 @@ def test_the_first_screen_shows_results_and_crisis_numbers_before_the_app(page, 
     assert not external_requests
 
 
-@pytest.mark.parametrize("size", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
-def test_the_app_takes_over_where_the_first_screen_was(page, base_url, size):
-    """The first screen lays its crisis bar, title and first cards where the app draws them, so the swap
-    does not move what the person is reading (within 2 px)."""
+@pytest.mark.parametrize(
+    "size, lang, words",
+    [
+        ({"width": 390, "height": 844}, "en", ("Meetings, recovery housing", "Resources within 10 miles")),
+        ({"width": 1280, "height": 900}, "en", ("Meetings, recovery housing", "Resources within 10 miles")),
+        ({"width": 390, "height": 844}, "es", ("Reuniones, viviendas", "Recursos a menos de 10 millas")),
+    ],
+)
+def test_the_app_takes_over_where_the_first_screen_was(page, base_url, size, lang, words):
+    """The first screen lays its crisis bar, title (wrapped alike), intro, results sentence and first
+    cards where the app draws them, so the swap does not move what the person is reading (within 2 px)."""
     held = HeldBundle(page)
     page.set_viewport_size(size)
-    page.goto(f"{base_url}/?near=60614&r=10", wait_until="domcontentloaded")
+    page.goto(f"{base_url}/?near=60614&r=10&lang={lang}", wait_until="domcontentloaded")
     page.locator(f"{SHELL} ul.ac-list li").first.wait_for(timeout=15_000)
     page.evaluate("document.fonts.ready")
-    places = ("nav.crisis-bar", "h1", "ul.ac-list li:nth-child(1)", "ul.ac-list li:nth-child(2)")
 
-    def boxes(scope: str) -> list[dict]:
-        return [page.locator(f"{scope} {what}").first.bounding_box() for what in places]
+    def boxes(scope: str) -> dict[str, dict]:
+        where = page.locator(scope)
+        found = {
+            what: where.locator(what).first
+            for what in ("nav.crisis-bar", "h1", "ul.ac-list li:nth-child(1)", "ul.ac-list li:nth-child(2)")
+        }
+        found |= {text: where.get_by_text(text).first for text in words}
+        return {what: element.bounding_box() for what, element in found.items()}
 
     before = boxes(SHELL)
     held.release()
-    wait_for_app_idle(page)
-    page.locator("#root ul.ac-list li").first.wait_for(timeout=15_000)
+    page.locator(SHELL).wait_for(state="detached", timeout=30_000)
     after = boxes("#root")
-    for what, old, new in zip(places, before, after):
-        for side in ("x", "y", "width"):
+    for what, old in before.items():
+        new = after[what]
+        for side in ("x", "y", "width", "height"):
             assert abs(old[side] - new[side]) <= 2, (what, side, old, new)
 
 
@@ -197,7 +209,8 @@ def test_a_reader_who_scrolled_the_first_screen_stays_where_they_were(page, base
     )
     held.release()
     shell.wait_for(state="detached", timeout=30_000)
-    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") == 900
+    # About where it was: the browser's scroll anchoring may shift it a few pixels as the app settles.
+    assert abs(page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") - 900) <= 40
     top = page.evaluate(
         "[...document.querySelectorAll('#root li.ac-card')].find((li) => li.getBoundingClientRect().bottom > 0)"
         ".dataset.id"
