@@ -7,7 +7,6 @@ keeps the visitor's settings and referral list in their session, and turns any u
 import logging
 import traceback
 from pathlib import Path
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -42,8 +41,7 @@ PAGES = {
 
 def switch_link(lang: str) -> str:
     """The address of this very page in `lang`: the same URL parameters (search, `list=`), `lang` changed."""
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != LANG_PARAM}
-    return "?" + urlencode({**params, LANG_PARAM: lang})
+    return first_screen.switch_href(st.query_params.to_dict(), lang)
 
 
 # When the link is pressed it takes the address bar as it is then (a page may have changed the search or

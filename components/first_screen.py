@@ -29,39 +29,36 @@ _log = logging.getLogger(__name__)
 _SCRIPT = (HERE / "first_screen.js").read_text(encoding="utf-8")  # removes the first screen (static)
 
 
-def _font_faces(static_dir: Path) -> str:
+def _media(static_dir: Path, pattern: str) -> str | None:
+    """The name of Streamlit's font file matching `pattern` (its name carries a hash), if there is one."""
+    found = sorted((static_dir / "static" / "media").glob(pattern))
+    return found[0].name if found else None
+
+
+def _fonts(static_dir: Path) -> tuple[str, str]:
     """The two fonts the first screen uses, from Streamlit's own files (Streamlit declares them in its
-    scripts, which have not run when the first screen is painted)."""
-    faces = []
+    scripts, which have not run when the first screen is painted), as @font-face rules; and a preload of
+    the icon font (Streamlit preloads only its text font)."""
+    faces, preload = [], ""
     for family, pattern, weight in (
         ("Source Sans", "SourceSansVF-Upright*.woff2", "200 900"),
         ("Material Symbols Rounded", "MaterialSymbols-Rounded*.woff2", "400"),
     ):
-        found = sorted((static_dir / "static" / "media").glob(pattern))
-        if found:
+        if name := _media(static_dir, pattern):
             faces.append(
                 f'@font-face{{font-family:"{family}";font-weight:{weight};font-display:block;'
-                f'src:url("./static/media/{found[0].name}") format("woff2")}}'
+                f'src:url("./static/media/{name}") format("woff2")}}'
             )
-    return "".join(faces)
+            if family == "Material Symbols Rounded":
+                preload = f'<link rel="preload" href="./static/media/{name}" as="font" type="font/woff2" crossorigin>'
+    return "".join(faces), preload
 
 
-def _icon_preload(static_dir: Path) -> str:
-    """A preload of the icon font (Streamlit preloads only its text font): the first screen's icons."""
-    found = sorted((static_dir / "static" / "media").glob("MaterialSymbols-Rounded*.woff2"))
-    if not found:
-        return ""
-    return (
-        f'<link rel="preload" href="./static/media/{found[0].name}" as="font" type="font/woff2" crossorigin>'
-    )
-
-
-def page_with(index_html: str, screen: str, title: str, lang: str, style: str, head: str = "") -> str:
-    """Streamlit's `index_html` with the first screen's style in its head and the screen and its script
-    after the app's root element (so the app's own elements come first in the document)."""
-    page = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', index_html, count=1)
-    page = re.sub(r"<title>[^<]*</title>", f"<title>{escape(title)}</title>", page, count=1)
-    page = page.replace("</head>", f"{head}<style>{style}</style></head>", 1)
+def template(index_html: str, style: str, head: str = "") -> str:
+    """Streamlit's `index_html` made ready for a first screen, once per server: the first screen's style
+    (and `head`) in its head, its script and the noscript rule before the body's end (after the app's root
+    element, so the app's own elements come first in the document), and Streamlit's bundle started late."""
+    page = index_html.replace("</head>", f"{head}<style>{style}</style></head>", 1)
     # Streamlit's bundle starts once the first screen has been painted in its fonts (at most 300 ms
     # later), and so do its sixty `modulepreload` fetches: begun while the browser was still reading the
     # page, their fetching and compiling held its first paint back to about 0.85 s.
@@ -70,9 +67,17 @@ def page_with(index_html: str, screen: str, title: str, lang: str, style: str, h
     page = _ENTRY.sub(lambda m: boot.replace("ENTRY", json.dumps(m.group(1))), page, count=1)
     page = _PRELOAD.sub("", page)
     noscript = "<noscript><style>#ac-first .ac-add{display:none}</style></noscript>"
-    return page.replace("</body>", f"{screen}{noscript}<script>{_SCRIPT}</script></body>", 1)
+    return page.replace("</body>", f"{_SCREEN}{noscript}<script>{_SCRIPT}</script></body>", 1)
 
 
+def page_with(ready: str, screen: str, title: str, lang: str) -> str:
+    """The page of one request: the `template` with its language, its title and its first screen."""
+    page = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', ready, count=1)
+    page = re.sub(r"<title>[^<]*</title>", f"<title>{escape(title)}</title>", page, count=1)
+    return page.replace(_SCREEN, screen, 1)
+
+
+_SCREEN = "<!-- the first screen -->"  # where `page_with` puts it in the template
 _PRELOAD = re.compile(r'\s*<link rel="modulepreload"[^>]*>')
 _ENTRY = re.compile(r'<script type="module" crossorigin src="(\./static/js/index\.[\w-]+\.js)"></script>')
 # Streamlit's own files (its index.html), never catalog text, fill MODULES and ENTRY.
@@ -101,14 +106,14 @@ def install(current_index: Callable[[], object | None]) -> None:
         return
     create = routes.create_streamlit_static_handler
     static_dir = Path(file_util.get_static_dir())
-    index_html = (static_dir / "index.html").read_text(encoding="utf-8")
-    head = _icon_preload(static_dir)
+    faces, preload = _fonts(static_dir)
     style = (
-        _font_faces(static_dir)
+        faces
         + page_style()
         + (HERE / "result_list.css").read_text(encoding="utf-8")
         + (HERE / "first_screen.css").read_text(encoding="utf-8")
     )
+    ready = template((static_dir / "index.html").read_text(encoding="utf-8"), style, preload)
 
     def answer(scope) -> str | None:
         from directory.render.first_screen import first_screen, screen_language
@@ -126,7 +131,7 @@ def install(current_index: Callable[[], object | None]) -> None:
         if screen is None:
             return None
         lang = screen_language(params, accept)
-        return page_with(index_html, screen, t("app.title", lang), lang, style, head)
+        return page_with(ready, screen, t("app.title", lang), lang)
 
     def wrapped(directory: str, base_url: str | None):
         handler = create(directory, base_url)

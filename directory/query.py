@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import unquote
 
+from directory.referrals import KEEP_PARAM
 from directory.schema import Category, Format, MoudService, Payment, Population
 
 TIMES_OF_DAY = ("morning", "afternoon", "evening", "night")
@@ -437,6 +438,24 @@ def page_number(value: Any) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 5):
         return 1
     return min(max(int(text), 1), MAX_PAGE)
+
+
+PAGE_SIZE = 20  # result cards on a page of the Find page (and of the first screen drawn for it)
+
+
+def page_count(total: int) -> int:
+    """How many pages of PAGE_SIZE results `total` results make."""
+    return -(-total // PAGE_SIZE)
+
+
+def searched(url: Mapping[str, str]) -> dict[str, str]:
+    """The URL parameters of a Find search: all but `list` (the referral list, which app.py keeps) and a
+    `lang` that names a screen language (`lang=es` is the screen's; `lang=pl` stays, an old filter)."""
+    return {
+        k: v
+        for k, v in url.items()
+        if k != KEEP_PARAM and not (k == "lang" and v.strip().lower() in SCREEN_LANGUAGES)
+    }
 
 
 # The sentence describing a query lives in directory/query_sentence.py; callers import it from here.

@@ -9,15 +9,14 @@ from components.result_list import result_list
 from components.shell import current_language, fragment, require_shell
 from directory import filters, geo, map_groups, maps, markers, schedule
 from directory.filters import FILTERS, GROUPS, PREFIX
-from directory.query import SCREEN_LANGUAGES, describe_in, page_number
-from directory.referrals import KEEP_PARAM, MAX_ITEMS
+from directory.query import PAGE_SIZE, describe_in, page_count, page_number, searched
+from directory.referrals import MAX_ITEMS
 from directory.search import MEETINGS_ENOUGH, PARAM_KEYS, SORTS, Query, search
 from directory.words import language, md, md_link, t, vocab
 
 require_shell()
 lang = language()  # widgets' format functions bind it: Streamlit may call them outside this run
 
-PAGE_SIZE = 20
 PANEL_KEYS = (*(PREFIX + f.name for f in FILTERS), "f_text", "f_sort")  # the filter panel's widgets
 state = st.session_state
 
@@ -132,15 +131,6 @@ def keep_panel_values() -> None:
             state[key] = state[key]
 
 
-def searched(url: dict) -> dict:
-    """The URL parameters of the search: app.py keeps `list` (the referral list) and `lang=es` (the screen)."""
-    return {
-        k: v
-        for k, v in url.items()
-        if k != KEEP_PARAM and not (k == "lang" and v.strip().lower() in SCREEN_LANGUAGES)
-    }
-
-
 params = searched(st.query_params.to_dict())
 last = state.get("_find_url")
 if not params and last and "f_place" not in state:  # back from another page: the last search again
@@ -197,7 +187,7 @@ found = search(
     state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
 )
 if limit and found.total and offset >= found.total:  # ?page=999: the last page there is
-    page = -(-found.total // PAGE_SIZE)
+    page = page_count(found.total)
     state["f_page"], offset = page, (page - 1) * PAGE_SIZE
     found = search(
         state["search_index"], query, now=now, geocoder=state.get("geocoder"), offset=offset, limit=limit
@@ -278,7 +268,7 @@ if not as_map:
             icon=":material/playlist_add:",
             help=t("find.add_all_help", limit=MAX_ITEMS),
         )
-    pages = -(-found.total // PAGE_SIZE)
+    pages = page_count(found.total)
     if pages > 1:
         prev, middle, after = st.columns([1, 2, 1], vertical_alignment="center")
         prev.button(t("find.prev"), disabled=page <= 1, on_click=lambda: state.update(f_page=page - 1))

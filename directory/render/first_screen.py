@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from html import escape
+from urllib.parse import urlencode
 
 from directory import filters, geo, schedule, translation
 from directory.phones import href as phone_href
-from directory.query import PARAM_KEYS, Query, describe_in, page_number
+from directory.query import PAGE_SIZE, PARAM_KEYS, Query, describe_in, page_count, page_number, searched
 from directory.referrals import KEEP_PARAM, ReferralList
 from directory.words import safe_url, t
 
-PAGE_SIZE = 20  # pages/find.py draws twenty cards a page
 SHELL_ID = "ac-first"
 LANG_PARAM = "lang"
 # The crisis bar's numbers (app.py draws the same bar atop every page from here).
@@ -101,10 +101,9 @@ def screen_language(params: Mapping[str, str], accept_language: str = "") -> str
     return translation.choose(params.get(LANG_PARAM), accept_language)
 
 
-def _switch_href(params: Mapping[str, str], other: str) -> str:
-    from urllib.parse import urlencode
-
-    return "?" + urlencode({**{k: v for k, v in params.items() if k != LANG_PARAM}, LANG_PARAM: other})
+def switch_href(params: Mapping[str, str], lang: str) -> str:
+    """The relative address of this page in `lang`: the same URL parameters, `lang` changed."""
+    return "?" + urlencode({**{k: v for k, v in params.items() if k != LANG_PARAM}, LANG_PARAM: lang})
 
 
 def first_screen(
@@ -115,13 +114,8 @@ def first_screen(
     if params.get("view") == "map":
         return None
     lang = screen_language(params, accept_language)
-    searched = {
-        k: v
-        for k, v in params.items()
-        if k in PARAM_KEYS and not (k == LANG_PARAM and v.strip().lower() in translation.LANGUAGES)
-    }
     with translation.using(lang):
-        query, notes = Query.from_params(searched)
+        query, notes = Query.from_params({k: v for k, v in searched(params).items() if k in PARAM_KEYS})
         if notes:
             return None
         query = filters.query_from_state(filters.widget_state(query))  # as the page's widgets give it back
@@ -143,7 +137,7 @@ def first_screen(
         return (
             f'<div id="{SHELL_ID}" lang="{lang}">'
             f'<div class="ac-first-side" aria-hidden="true"></div><div class="ac-first-main">'
-            f"{crisis_bar(lang, _switch_href(params, other))}"
+            f"{crisis_bar(lang, switch_href(params, other))}"
             f'<h1>{escape(t("find.title"))}<span class="ac-first-anchor"></span></h1>'
             f'<p class="ac-first-intro">{escape(t("find.intro"))}</p>'
             f'<p class="ac-first-form" role="status">{escape(t("find.first_loading"))}</p>'
@@ -163,6 +157,6 @@ def search_page(index, query: Query, now: datetime, page: int):
     if found.message or not found.total:
         return None
     if offset >= found.total:  # ?page=999: the last page there is
-        last = -(-found.total // PAGE_SIZE)
+        last = page_count(found.total)
         found = search(index, query, now=now, geocoder=None, offset=(last - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return found if found.results else None
