@@ -5,7 +5,8 @@ machines measured that is about two seconds for a one-widget app and three for t
 This module writes what the first screen of a Find link will show (the crisis bar, the page title,
 the results sentence and the first page of result cards) as plain HTML for the page's HTML file, so the
 person reads results and can call a number straight away. The app then draws the same page and the
-browser removes this copy (`SCRIPT`); an "Add" pressed meanwhile is pressed again on the real card.
+browser removes this copy (components/first_screen.js); an "Add" pressed meanwhile is pressed again on
+the real card.
 
 The search is the Find page's own (`directory.search.search` on the URL's query) and the cards carry
 the words of `directory.filters.card_parts`, the same parts the page's result list draws. Every catalog
@@ -33,9 +34,9 @@ LANG_PARAM = "lang"
 CRISIS_BAR = (("988", "crisis.bar_988"), ("833-234-6343", "crisis.bar_illinois"), ("911", "crisis.bar_911"))
 
 
-def crisis_bar(lang: str, switch_href: str) -> str:
+def crisis_bar(lang: str, other_language_url: str) -> str:
     """The compact crisis bar: its title, the three numbers as tap-to-call links, and a link to this page
-    in the other language (`switch_href`, a relative URL that is escaped here)."""
+    in the other language (`other_language_url`, a relative URL that is escaped here)."""
     links = " ".join(
         f'<a href="{escape(phone_href(number))}" aria-label="{escape(t(key, lang))}, {number}">'
         f"{escape(t(key, lang))} {number}</a>"
@@ -44,7 +45,7 @@ def crisis_bar(lang: str, switch_href: str) -> str:
     other = next(code for code in translation.LANGUAGES if code != lang)
     name = translation.LANGUAGE_NAMES[other]
     switch = (
-        f'<a href="{escape(switch_href)}" hreflang="{other}" lang="{other}" target="_self" '
+        f'<a href="{escape(other_language_url)}" hreflang="{other}" lang="{other}" target="_self" '
         f'aria-label="{escape(t("lang.switch_to", other))}">{escape(name)}</a>'
     )
     return (
